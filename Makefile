@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` serves the portal, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local mode: DEBUG on, SQLite under var/. Production sets its own environment (README).
+LOCAL := DEBUG=1
+
+.PHONY: install run serve test lint check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py load_initial_data
+	$(LOCAL) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(LOCAL) $(BIN)/python manage.py create_local_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(LOCAL) $(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(LOCAL) $(BIN)/python manage.py check
+	$(LOCAL) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

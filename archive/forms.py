@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import Document, Language, Organization
+
+
+class ArchiveFilterForm(forms.Form):
+    """The archive list's filters. Unknown values are dropped, never an error page."""
+
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+
+    def __init__(self, data, *, documents):
+        super().__init__(data)
+        any_choice = [("", _("Any"))]
+        years = documents.dates("issued_on", "year", order="DESC")
+        self.fields["year"].choices = any_choice + [(day.year, day.year) for day in years]
+        issuers = Organization.objects.filter(documents__in=documents).distinct().order_by("name")
+        self.fields["issuer"].choices = any_choice + list(issuers.values_list("slug", "name"))
+        kinds = set(documents.values_list("kind", flat=True).distinct())
+        self.fields["kind"].choices = any_choice + [
+            choice for choice in Document.Kind.choices if choice[0] in kinds
+        ]
+        languages = set(documents.values_list("language", flat=True).distinct())
+        self.fields["language"].choices = any_choice + [
+            choice for choice in Language.choices if choice[0] in languages
+        ]
+        tags = Tag.objects.filter(document__in=documents).distinct().order_by("name")
+        self.fields["tag"].choices = any_choice + list(tags.values_list("slug", "name"))
+
+    def filter(self, documents):
+        if not self.is_valid():
+            # Keep the filters that are valid; drop the ones that are not.
+            for name in list(self.errors):
+                self.cleaned_data.pop(name, None)
+        filters = self.cleaned_data
+        if filters.get("year"):
+            documents = documents.filter(issued_on__year=filters["year"])
+        if filters.get("issuer"):
+            documents = documents.filter(issuer__slug=filters["issuer"])
+        if filters.get("kind"):
+            documents = documents.filter(kind=filters["kind"])
+        if filters.get("language"):
+            documents = documents.filter(language=filters["language"])
+        if filters.get("tag"):
+            documents = documents.filter(tags__slug=filters["tag"])
+        return documents
+
+    @property
+    def active(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)

@@ -1,0 +1,42 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .forms import ArchiveFilterForm
+from .models import Document
+
+DOCUMENTS_PER_PAGE = 20
+
+
+def document_list(request):
+    documents = Document.objects.public()
+    filters = ArchiveFilterForm(request.GET, documents=documents)
+    matching = filters.filter(documents).with_related()
+    page = Paginator(matching, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "archive/document_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+def _public_document(year, slug):
+    return get_object_or_404(
+        Document.objects.public().with_related(), issued_on__year=year, slug=slug
+    )
+
+
+def document_detail(request, year, slug):
+    document = _public_document(year, slug)
+    return render(request, "archive/document_detail.html", {"document": document})
+
+
+def document_text(request, year, slug):
+    """The stored text, byte for byte, as UTF-8."""
+    document = _public_document(year, slug)
+    response = HttpResponse(document.text_bytes, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{document.issued_on:%Y-%m-%d}-{slug}.txt"'
+    response["X-Checksum-SHA256"] = document.checksum
+    return response

@@ -1,0 +1,113 @@
+"""Production mode refuses to start half-configured; local mode needs nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+GOOD_KEY = "a-real-secret-key-for-this-test-only-0123456789abcdefghijklmnop"
+
+
+def clean_environment(**env):
+    """This process's environment without the settings the test suite itself sets."""
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
+    clean = {key: value for key, value in os.environ.items() if key not in ours}
+    return {**clean, **env}
+
+
+def start(**env):
+    """Import the settings in a fresh interpreter with exactly this environment."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; "
+            "django.setup(); print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+        ],
+        cwd=REPO,
+        env=clean_environment(DJANGO_SETTINGS_MODULE="portal.settings", **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = start(ALLOWED_HOSTS="portal.example")
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = start(
+        SECRET_KEY="django-insecure-local-development-only-never-in-production",
+        ALLOWED_HOSTS="portal.example",
+    )
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = start(SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_when_configured():
+    result = start(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example, www.portal.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['portal.example', 'www.portal.example']"
+
+
+def test_local_mode_needs_nothing():
+    result = start(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True ['localhost', '127.0.0.1', '[::1]']"
+
+
+def test_a_misspelt_boolean_is_an_error_not_a_guess():
+    result = start(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url, engine",
+    [
+        ("postgres://postgres@127.0.0.1:5432/portal", "django.db.backends.postgresql"),
+        ("", "django.db.backends.sqlite3"),
+    ],
+)
+def test_database_url_chooses_the_engine(url, engine):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; from django.conf import settings; "
+            "django.setup(); print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=REPO,
+        env=clean_environment(
+            DJANGO_SETTINGS_MODULE="portal.settings", DEBUG="1", DATABASE_URL=url
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == engine, result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=clean_environment(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
