@@ -10,6 +10,7 @@ admin.site.index_title = "Archive and memorials"
 urlpatterns = [
     path("", views.home, name="home"),
     path("archive/", include("archive.urls")),
+    path("", include("memorials.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

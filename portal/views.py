@@ -1,15 +1,22 @@
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from archive.models import Document
+from memorials.views import home_sections
 
 LATEST_DOCUMENTS = 5
 
 
 def home(request):
-    latest = Document.objects.public().with_related()[:LATEST_DOCUMENTS]
-    return render(request, "portal/home.html", {"latest_documents": latest})
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "latest_documents": Document.objects.public().with_related()[:LATEST_DOCUMENTS],
+        **home_sections(today),
+    }
+    return render(request, "portal/home.html", context)
 
 
 def healthz(request):

@@ -67,3 +67,64 @@ def make_document(**fields) -> Document:
         document.tags.add(*tags)
     document.refresh_from_db()
     return document
+
+
+def make_place(**fields):
+    from memorials.models import Place
+
+    number = next(_numbers)
+    return Place.objects.create(**{"name": f"Place {number}", "slug": f"place-{number}", **fields})
+
+
+def make_event(**fields):
+    from memorials.models import Event
+
+    number = next(_numbers)
+    places = fields.pop("places", [])
+    documents = fields.pop("documents", [])
+    defaults = {
+        "name": f"Event {number}",
+        "slug": f"event-{number}",
+        "start_date": "1990-01-20",
+        "status": Status.PUBLISHED,
+    }
+    event = Event.objects.create(**{**defaults, **fields})
+    event.places.set(places)
+    event.documents.set(documents)
+    event.refresh_from_db()
+    return event
+
+
+def make_person(**fields):
+    from memorials.models import Person
+
+    number = next(_numbers)
+    defaults = {"name": f"Person {number}", "slug": f"person-{number}", "status": Status.PUBLISHED}
+    return Person.objects.create(**{**defaults, **fields})
+
+
+def make_commemoration(**fields):
+    from memorials.models import Commemoration
+
+    number = next(_numbers)
+    documents = fields.pop("documents", [])
+    defaults = {
+        "name": f"Commemoration {number}",
+        "slug": f"commemoration-{number}",
+        "date": "2010-01-20",
+        "status": Status.PUBLISHED,
+    }
+    commemoration = Commemoration.objects.create(**{**defaults, **fields})
+    commemoration.documents.set(documents)
+    return commemoration
+
+
+def make_figure(**fields):
+    from memorials.models import Figure
+
+    if "source" not in fields:
+        fields["source"] = make_document(body="In all 42 people were counted.")
+    if "event" not in fields:
+        fields["event"] = make_event()
+    defaults = {"measure": Figure.Measure.KILLED, "value": 42, "wording": "42 people"}
+    return Figure.objects.create(**{**defaults, **fields})

@@ -7,6 +7,7 @@ from django.db import transaction
 FIXTURES = [
     "organizations.json",
     "documents.json",
+    "memorials.json",
 ]
 
 

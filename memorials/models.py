@@ -1,0 +1,472 @@
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from archive.models import Document, Organization
+from portal.publishing import Publishable, PublishableQuerySet, Status
+
+from . import anniversaries
+from .anniversaries import Precision
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SlugManager(models.Manager):
+    """Natural key: the slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Place(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        SITE = "site", _("Site or building")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name_variants = models.TextField(
+        _("name variants"),
+        blank=True,
+        help_text=_("Other spellings in any script, one per line (Baky, Bakı, Баку)."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            # Coordinates come in pairs; half a position is no position.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="memorials_place_coordinates_in_pairs",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("memorials:place", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def variants(self) -> list[str]:
+        return split_lines(self.name_variants)
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A place cannot be part of itself.")})
+            ancestor = ancestor.parent
+
+
+class EventQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.prefetch_related("places")
+
+    def anniversaries_between(self, start: datetime.date, end: datetime.date):
+        """(event, anniversary) pairs within [start, end], soonest first."""
+        pairs = [
+            (event, anniversary)
+            for event in self
+            for anniversary in event.anniversaries_between(start, end)
+        ]
+        return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].name))
+
+    def on_this_day(self, day: datetime.date):
+        """(event, anniversary) pairs whose anniversary falls on ``day``."""
+        same_day = Q(start_date__month=day.month, start_date__day=day.day)
+        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+            same_day |= Q(start_date__month=2, start_date__day=29)
+        candidates = self.filter(
+            same_day, date_precision=Precision.DAY, start_date__year__lt=day.year
+        )
+        pairs = [(event, event.anniversary_on(day)) for event in candidates]
+        return [(event, anniversary) for event, anniversary in pairs if anniversary]
+
+
+class Event(Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    alternative_names = models.TextField(
+        _("alternative names"), blank=True, help_text=_("One per line, in any language or script.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    start_date = models.DateField(
+        _("start date"),
+        help_text=_("For a date known only to the month or year, enter its first day."),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date known to the"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="events", verbose_name=_("places")
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("The portal's own words: descriptive and neutral. Figures belong in Figures."),
+    )
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="events", verbose_name=_("documents")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    tags = TaggableManager(blank=True, verbose_name=_("tags"))
+
+    objects = SlugManager.from_queryset(EventQuerySet)()
+
+    class Meta:
+        ordering = ["start_date", "name"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="memorials_event_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("memorials:event", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def other_names(self) -> list[str]:
+        return split_lines(self.alternative_names)
+
+    @property
+    def dates_display(self) -> str:
+        start = anniversaries.format_partial_date(self.start_date, self.date_precision)
+        if self.end_date and self.end_date != self.start_date:
+            end = anniversaries.format_partial_date(self.end_date, self.date_precision)
+            return f"{start} – {end}"
+        return start
+
+    def anniversaries_between(self, start, end):
+        return anniversaries.anniversaries_between(self.start_date, self.date_precision, start, end)
+
+    def next_anniversary(self, after: datetime.date):
+        return anniversaries.next_anniversaries(self.start_date, self.date_precision, after)[0]
+
+    def anniversary_on(self, day: datetime.date):
+        return anniversaries.falls_on(self.start_date, self.date_precision, day)
+
+    def anniversary_near(self, day: datetime.date):
+        return anniversaries.nearest_anniversary(self.start_date, self.date_precision, day)
+
+
+class PersonQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("event", "place")
+
+    def named(self, text: str):
+        """People whose name or any recorded variant contains ``text``."""
+        return self.filter(Q(name__icontains=text) | Q(name_variants__icontains=text))
+
+
+class Person(Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name_variants = models.TextField(
+        _("name variants"), blank=True, help_text=_("Other spellings in any script, one per line.")
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_precision = models.CharField(
+        _("birth date known to the"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DAY,
+    )
+    death_date = models.DateField(_("date of death"), null=True, blank=True)
+    death_precision = models.CharField(
+        _("death date known to the"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DAY,
+    )
+    age = models.PositiveSmallIntegerField(
+        _("age"),
+        null=True,
+        blank=True,
+        help_text=_("As a source gives it, when the dates are unknown."),
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("place"),
+    )
+    biography = models.TextField(_("biography"), blank=True)
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("event"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugManager.from_queryset(PersonQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("memorials:person", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def variants(self) -> list[str]:
+        return split_lines(self.name_variants)
+
+    @property
+    def birth_display(self) -> str:
+        return anniversaries.format_partial_date(self.birth_date, self.birth_precision)
+
+    @property
+    def death_display(self) -> str:
+        return anniversaries.format_partial_date(self.death_date, self.death_precision)
+
+
+class CommemorationQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("event", "place", "organizer")
+
+    def of_public_events(self):
+        return self.public().filter(event__status=Status.PUBLISHED)
+
+
+class Commemoration(Publishable):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Memorial meeting")
+        VIGIL = "vigil", _("Vigil")
+        SILENCE = "silence", _("Minute of silence")
+        MARCH = "march", _("March or procession")
+        SERVICE = "service", _("Service")
+        OBSERVANCE = "observance", _("Day of remembrance")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="commemorations", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    date = models.DateField(
+        _("date"), help_text=_("For a date known only to the month or year, enter its first day.")
+    )
+    date_precision = models.CharField(
+        _("date known to the"), max_length=10, choices=Precision.choices, default=Precision.DAY
+    )
+    date_note = models.CharField(
+        _("note on the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the date is known, e.g. which source reports it."),
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commemorations",
+        verbose_name=_("place"),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commemorations",
+        verbose_name=_("organizer"),
+    )
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    documents = models.ManyToManyField(
+        Document,
+        blank=True,
+        related_name="commemorations",
+        verbose_name=_("reported in"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugManager.from_queryset(CommemorationQuerySet)()
+
+    class Meta:
+        ordering = ["date", "name"]
+        verbose_name = _("commemoration")
+        verbose_name_plural = _("commemorations")
+
+    def __str__(self):
+        return f"{self.name} ({self.date_display})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def date_display(self) -> str:
+        return anniversaries.format_partial_date(self.date, self.date_precision)
+
+    @property
+    def period(self):
+        return anniversaries.period_of(self.date, self.date_precision)
+
+
+class FigureQuerySet(models.QuerySet):
+    def public(self):
+        """Figures whose event and source document are both public."""
+        return self.filter(event__status=Status.PUBLISHED, source__status=Status.PUBLISHED)
+
+    def with_related(self):
+        return self.select_related("event", "source", "source__issuer")
+
+
+class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
+    def get_by_natural_key(self, event_slug, measure, value, *source_key):
+        return self.get(
+            event__slug=event_slug,
+            measure=measure,
+            value=value,
+            source=Document.objects.get_by_natural_key(*source_key),
+        )
+
+
+class Figure(models.Model):
+    """A number as one source reports it. Sources that disagree are separate figures."""
+
+    class Measure(models.TextChoices):
+        KILLED = "killed", _("Killed")
+        WOUNDED = "wounded", _("Wounded")
+        MISSING = "missing", _("Missing")
+        ARRESTED = "arrested", _("Arrested")
+        HOUSES_BURNED = "houses-burned", _("Houses burned")
+        VEHICLES_DESTROYED = "vehicles-destroyed", _("Vehicles destroyed")
+        OTHER = "other", _("Other")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        MORE_THAN = "more-than", _("more than")
+        AT_LEAST = "at-least", _("at least")
+        ABOUT = "about", _("about")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="figures", verbose_name=_("event")
+    )
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    measure_label = models.CharField(
+        _("label for 'other'"),
+        max_length=100,
+        blank=True,
+        help_text=_("What an 'other' figure counts."),
+    )
+    value = models.PositiveIntegerField(_("value"))
+    qualifier = models.CharField(
+        _("qualifier"), max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    source = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source")
+    )
+    wording = models.TextField(
+        _("the source's wording"),
+        help_text=_("Quoted exactly from the source's text: it is checked against it."),
+    )
+    note = models.TextField(_("editorial note"), blank=True)
+
+    objects = FigureManager()
+
+    class Meta:
+        ordering = ["measure", "source__issued_on", "value"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            # One source gives one number per measure for an event; a second figure from the
+            # same source for the same measure and value is a duplicate entry, not a new claim.
+            models.UniqueConstraint(
+                fields=["event", "measure", "value", "source"], name="memorials_figure_unique_claim"
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="other") | ~Q(measure_label=""),
+                name="memorials_figure_other_is_labelled",
+            ),
+        ]
+
+    def __str__(self):
+        source = f"{self.source.issuer}, {self.source.issued_on:%Y}"
+        return f"{self.measure_display}: {self.value_display} ({source})"
+
+    def natural_key(self):
+        return (self.event.slug, self.measure, self.value, *self.source.natural_key())
+
+    natural_key.dependencies = ["memorials.event", "archive.document"]
+
+    @property
+    def measure_display(self) -> str:
+        return (
+            self.measure_label if self.measure == self.Measure.OTHER else self.get_measure_display()
+        )
+
+    @property
+    def value_display(self) -> str:
+        if self.qualifier == self.Qualifier.EXACT:
+            return f"{self.value:,}"
+        return f"{self.get_qualifier_display()} {self.value:,}"
+
+    def clean(self):
+        if self.measure == self.Measure.OTHER and not self.measure_label.strip():
+            raise ValidationError({"measure_label": _("Say what an 'other' figure counts.")})
+        if self.source_id and self.wording and self.wording not in self.source.body:
+            raise ValidationError(
+                {"wording": _("The wording must be quoted exactly from the source's text.")}
+            )

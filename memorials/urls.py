@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "memorials"
+
+urlpatterns = [
+    path("events/", views.event_list, name="event-list"),
+    path("events/<slug:slug>/", views.event_detail, name="event"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("places/", views.place_list, name="place-list"),
+    path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar.ics", views.calendar_ics, name="calendar-ics"),
+]

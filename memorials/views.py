@@ -1,0 +1,168 @@
+import datetime
+import itertools
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from archive.models import Document
+
+from .ical import build_calendar
+from .models import Commemoration, Event, Figure, Person, Place
+from .timeline import build_timeline
+
+PEOPLE_PER_PAGE = 50
+
+
+def event_list(request):
+    today = timezone.localdate()
+    events = Event.objects.public().with_related()
+    rows = [(event, event.next_anniversary(today)) for event in events]
+    return render(request, "memorials/event_list.html", {"rows": rows, "today": today})
+
+
+def event_detail(request, slug):
+    event = get_object_or_404(Event.objects.public().with_related(), slug=slug)
+    today = timezone.localdate()
+    documents = event.documents.public().select_related("issuer")
+    commemorations = event.commemorations.public().select_related("place", "organizer")
+    figures = Figure.objects.public().filter(event=event).with_related()
+    measure_order = {value: index for index, value in enumerate(Figure.Measure.values)}
+    figures = sorted(
+        figures, key=lambda f: (measure_order[f.measure], f.measure_label, f.source.issued_on)
+    )
+    figure_groups = [
+        (measure, list(group))
+        for measure, group in itertools.groupby(figures, key=lambda f: f.measure_display)
+    ]
+    next_anniversary = event.next_anniversary(today)
+    context = {
+        "event": event,
+        "places": event.places.all(),
+        "figure_groups": figure_groups,
+        "commemorations": commemorations,
+        "timeline": build_timeline(event, documents, commemorations),
+        "next_anniversary": next_anniversary,
+        "days_to_next": (next_anniversary.period[0] - today).days,
+        "people": event.people.public().select_related("place"),
+        "today": today,
+    }
+    return render(request, "memorials/event_detail.html", context)
+
+
+def person_list(request):
+    people = (
+        Person.objects.public()
+        .select_related("place")
+        .prefetch_related(Prefetch("event", queryset=Event.objects.public()))
+    )
+    events = Event.objects.public().filter(people__status="published").distinct()
+    selected_event = request.GET.get("event", "")
+    if selected_event:
+        people = people.filter(event__slug=selected_event, event__status="published")
+    query = request.GET.get("q", "").strip()[:200]
+    if query:
+        people = people.named(query)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "events": events,
+        "selected_event": selected_event,
+        "query": query,
+        "params": params.urlencode(),
+        "register_is_empty": not Person.objects.public().exists(),
+    }
+    return render(request, "memorials/person_list.html", context)
+
+
+def person_detail(request, slug):
+    person = get_object_or_404(Person.objects.public().select_related("place", "event"), slug=slug)
+    event = person.event if person.event and person.event.is_public else None
+    return render(request, "memorials/person_detail.html", {"person": person, "event": event})
+
+
+def place_list(request):
+    places = Place.objects.select_related("parent")
+    return render(request, "memorials/place_list.html", {"places": places})
+
+
+def place_detail(request, slug):
+    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    context = {
+        "place": place,
+        "children": place.children.all(),
+        "events": place.events.public(),
+        "commemorations": place.commemorations.of_public_events().select_related("event"),
+        "people": place.people.public(),
+    }
+    return render(request, "memorials/place_detail.html", context)
+
+
+def twelve_months_from(today: datetime.date) -> datetime.date:
+    try:
+        return today.replace(year=today.year + 1) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        return datetime.date(today.year + 1, 2, 28)
+
+
+def calendar_page(request):
+    today = timezone.localdate()
+    end = twelve_months_from(today)
+    entries = [
+        (anniversary.period[0], "anniversary", event, anniversary)
+        for event, anniversary in Event.objects.public().anniversaries_between(today, end)
+    ]
+    for commemoration in upcoming_commemorations(today, end):
+        entries.append((max(commemoration.period[0], today), "commemoration", commemoration, None))
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    months = [
+        (datetime.date(year, month, 1), list(group))
+        for (year, month), group in itertools.groupby(
+            entries, key=lambda e: (e[0].year, e[0].month)
+        )
+    ]
+    return render(
+        request, "memorials/calendar.html", {"months": months, "today": today, "end": end}
+    )
+
+
+def upcoming_commemorations(start, end):
+    candidates = Commemoration.objects.of_public_events().with_related()
+    candidates = candidates.filter(date__lte=end, date__gte=start - datetime.timedelta(days=366))
+    return [c for c in candidates if c.period[1] >= start]
+
+
+def calendar_ics(request):
+    base_url = f"{request.scheme}://{request.get_host()}"
+    events = Event.objects.public()
+    commemorations = Commemoration.objects.of_public_events().with_related()
+    response = HttpResponse(
+        build_calendar(events, commemorations, base_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="commemorations.ics"'
+    return response
+
+
+def home_sections(today: datetime.date) -> dict:
+    """What the home page shows of memorials: on this day and the next 60 days."""
+    events = Event.objects.public()
+    upcoming = events.anniversaries_between(
+        today + datetime.timedelta(days=1), today + datetime.timedelta(days=60)
+    )
+    on_this_day_documents = (
+        Document.objects.public()
+        .filter(
+            issued_on__month=today.month, issued_on__day=today.day, issued_on__year__lt=today.year
+        )
+        .select_related("issuer")
+    )
+    return {
+        "on_this_day": events.on_this_day(today),
+        "on_this_day_documents": on_this_day_documents,
+        "upcoming_anniversaries": upcoming,
+    }

@@ -1,0 +1,104 @@
+"""/calendar.ics read back with the icalendar library, its recurrences expanded with dateutil."""
+
+import datetime
+
+import pytest
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+from portal.publishing import Status
+from tests.conftest import make_commemoration, make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, **extra):
+    response = client.get("/calendar.ics", **extra)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def entries(calendar):
+    return {str(entry["UID"]): entry for entry in calendar.walk("VEVENT")}
+
+
+def occurrences(entry, count):
+    start = entry.decoded("DTSTART")
+    rule = rrulestr(
+        entry["RRULE"].to_ical().decode(), dtstart=datetime.datetime.combine(start, datetime.time())
+    )
+    return [moment.date() for moment in rule[:count]]
+
+
+def test_the_feed_is_a_valid_calendar(client, seed):
+    calendar = fetch(client)
+    assert calendar["VERSION"] == "2.0"
+    assert "Commemoration portal" in str(calendar["PRODID"])
+    for entry in calendar.walk("VEVENT"):
+        for required in ["UID", "DTSTAMP", "DTSTART", "SUMMARY"]:
+            assert required in entry
+
+
+def test_each_event_recurs_yearly_as_an_all_day_entry(client, seed):
+    entry = entries(fetch(client))["anniversary-black-january@commemoration-portal"]
+    assert str(entry["SUMMARY"]) == "Anniversary of Black January (20 January 1990)"
+    assert entry.decoded("DTSTART") == datetime.date(1991, 1, 20)
+    assert entry.decoded("DTEND") == datetime.date(1991, 1, 21)
+    assert not isinstance(entry.decoded("DTSTART"), datetime.datetime)  # all day
+    assert occurrences(entry, 37)[-1] == datetime.date(2027, 1, 20)  # the 37th anniversary
+    assert str(entry["URL"]) == "http://testserver/events/black-january/"
+
+
+def test_each_commemoration_is_a_dated_entry_as_precise_as_its_source(client, seed):
+    entry = entries(fetch(client))[
+        "commemoration-memorial-meeting-new-york-2008@commemoration-portal"
+    ]
+    # The release gives the month, not the day: the entry spans January 2008.
+    assert entry.decoded("DTSTART") == datetime.date(2008, 1, 1)
+    assert entry.decoded("DTEND") == datetime.date(2008, 2, 1)
+    assert "RRULE" not in entry
+    assert "New York" in str(entry["LOCATION"])
+    assert "Date known to the month: January 2008" in str(entry["DESCRIPTION"])
+
+
+def test_a_day_precise_commemoration_is_one_day(client, seed):
+    event = make_event(name="Some event", slug="some-event")
+    make_commemoration(event=event, slug="vigil-2011", name="Vigil", date="2011-01-20")
+    entry = entries(fetch(client))["commemoration-vigil-2011@commemoration-portal"]
+    assert (entry.decoded("DTSTART"), entry.decoded("DTEND")) == (
+        datetime.date(2011, 1, 20),
+        datetime.date(2011, 1, 21),
+    )
+
+
+def test_uids_are_stable_across_requests_and_hosts(client, seed, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "portal.example"]
+    first = set(entries(fetch(client)))
+    second = set(entries(fetch(client, HTTP_HOST="portal.example")))
+    assert first == second
+    assert len(first) == 2
+
+
+def test_29_february_recurs_on_the_last_day_of_february(client, db):
+    make_event(slug="leap", start_date="2000-02-29")
+    entry = entries(fetch(client))["anniversary-leap@commemoration-portal"]
+    assert occurrences(entry, 4) == [
+        datetime.date(2001, 2, 28),
+        datetime.date(2002, 2, 28),
+        datetime.date(2003, 2, 28),
+        datetime.date(2004, 2, 29),
+    ]
+
+
+def test_events_not_known_to_the_day_get_no_invented_day(client, db):
+    make_event(slug="month-only", start_date="1920-03-01", date_precision="month")
+    assert "anniversary-month-only@commemoration-portal" not in entries(fetch(client))
+
+
+def test_drafts_are_not_in_the_feed(client, db):
+    draft = make_event(slug="draft-event", status=Status.DRAFT)
+    public = make_event(slug="public-event")
+    make_commemoration(event=public, slug="draft-vigil", status=Status.DRAFT)
+    make_commemoration(event=draft, slug="vigil-of-draft-event")
+    assert set(entries(fetch(client))) == {"anniversary-public-event@commemoration-portal"}
