@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from archive.models import Document
+from portal.publishing import Status
 
 from .ical import build_calendar
 from .models import Commemoration, Event, Figure, Person, Place
@@ -58,10 +59,10 @@ def person_list(request):
         .select_related("place")
         .prefetch_related(Prefetch("event", queryset=Event.objects.public()))
     )
-    events = Event.objects.public().filter(people__status="published").distinct()
+    events = Event.objects.public().filter(people__status=Status.PUBLISHED).distinct()
     selected_event = request.GET.get("event", "")
     if selected_event:
-        people = people.filter(event__slug=selected_event, event__status="published")
+        people = people.filter(event__slug=selected_event, event__status=Status.PUBLISHED)
     query = request.GET.get("q", "").strip()[:200]
     if query:
         people = people.named(query)

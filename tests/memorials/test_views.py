@@ -258,3 +258,12 @@ def test_pages_use_a_constant_number_of_queries(
     _grow(black_january, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_public_person_of_a_draft_event_does_not_reveal_the_event(client, db):
+    hidden = make_event(name="Hidden draft event", status=Status.DRAFT)
+    person = make_person(name="Listed Person", event=hidden)
+    listing = client.get("/people/").content.decode()
+    assert "Listed Person" in listing and "Hidden draft event" not in listing
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Hidden draft event" not in page
