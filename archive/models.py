@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from portal.publishing import Publishable, PublishableQuerySet
+from portal.search import SearchData
 
 
 def sha256_of_text(text: str) -> str:
@@ -68,6 +69,10 @@ class Organization(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def search_dependents(self):
+        """Documents show their issuer's name in search results."""
+        return self.documents.all()
 
     def all_names(self) -> list[str]:
         """The name, the short name and every recorded variant."""
@@ -192,6 +197,22 @@ class Document(Publishable):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "checksum"}
         super().save(*args, **kwargs)
+
+    def search_data(self) -> SearchData | None:
+        if not self.is_public:
+            return None
+        return SearchData(
+            kind="document",
+            title=self.title,
+            url=self.get_absolute_url(),
+            text="\n\n".join(filter(None, [self.summary, self.body])),
+            names=(self.series,) if self.series else (),
+            date=self.issued_on,
+            issuer=self.issuer.slug,
+            issuer_name=self.issuer.name,
+            language=self.language,
+            tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
+        )
 
     @property
     def fixity_ok(self) -> bool:

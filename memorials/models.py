@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from archive.models import Document, Organization
 from portal.publishing import Publishable, PublishableQuerySet, Status
+from portal.search import SearchData
 
 from . import anniversaries
 from .anniversaries import Precision
@@ -24,6 +25,12 @@ class SlugManager(models.Manager):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class PlaceQuerySet(models.QuerySet):
+    def name_groups(self):
+        """Each place's spellings, for search (portal.search.register)."""
+        return [[place.name, *place.variants] for place in self.exclude(name_variants="")]
 
 
 class Place(models.Model):
@@ -59,7 +66,7 @@ class Place(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(PlaceQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +94,20 @@ class Place(models.Model):
     def variants(self) -> list[str]:
         return split_lines(self.name_variants)
 
+    def search_data(self) -> SearchData:
+        parent = f"{self.get_kind_display()} in {self.parent.name}" if self.parent else ""
+        return SearchData(
+            kind="place",
+            title=self.name,
+            url=self.get_absolute_url(),
+            text=parent or self.get_kind_display(),
+            names=tuple(self.variants),
+        )
+
+    def search_dependents(self):
+        """Events, people and commemorations mention their place in search."""
+        return [*self.events.all(), *self.people.all(), *self.commemorations.all()]
+
     def clean(self):
         ancestor = self.parent
         while ancestor is not None:
@@ -98,6 +119,10 @@ class Place(models.Model):
 class EventQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.prefetch_related("places")
+
+    def name_groups(self):
+        events = self.public().exclude(alternative_names="")
+        return [[event.name, *event.other_names] for event in events]
 
     def anniversaries_between(self, start: datetime.date, end: datetime.date):
         """(event, anniversary) pairs within [start, end], soonest first."""
@@ -183,6 +208,24 @@ class Event(Publishable):
             return f"{start} – {end}"
         return start
 
+    def search_data(self) -> SearchData | None:
+        if not self.is_public:
+            return None
+        places = [name for place in self.places.all() for name in [place.name, *place.variants]]
+        return SearchData(
+            kind="event",
+            title=self.name,
+            url=self.get_absolute_url(),
+            text="\n\n".join(filter(None, [self.description, ", ".join(places)])),
+            names=tuple(self.other_names),
+            date=self.start_date,
+            tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
+        )
+
+    def search_dependents(self):
+        """Commemorations and people are public only with their event, and name it."""
+        return [*self.commemorations.all(), *self.people.all()]
+
     def anniversaries_between(self, start, end):
         return anniversaries.anniversaries_between(self.start_date, self.date_precision, start, end)
 
@@ -199,6 +242,10 @@ class Event(Publishable):
 class PersonQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("event", "place")
+
+    def name_groups(self):
+        people = self.public().exclude(name_variants="")
+        return [[person.name, *person.variants] for person in people]
 
     def named(self, text: str):
         """People whose name or any recorded variant contains ``text``."""
@@ -269,6 +316,20 @@ class Person(Publishable):
     @property
     def variants(self) -> list[str]:
         return split_lines(self.name_variants)
+
+    def search_data(self) -> SearchData | None:
+        if not self.is_public:
+            return None
+        event = self.event.name if self.event and self.event.is_public else ""
+        place = self.place.name if self.place else ""
+        return SearchData(
+            kind="person",
+            title=self.name,
+            url=self.get_absolute_url(),
+            text="\n\n".join(filter(None, [self.biography, event, place])),
+            names=tuple(self.variants),
+            date=self.death_date,
+        )
 
     @property
     def birth_display(self) -> str:
@@ -362,6 +423,25 @@ class Commemoration(Publishable):
     @property
     def period(self):
         return anniversaries.period_of(self.date, self.date_precision)
+
+    def get_absolute_url(self):
+        return f"{self.event.get_absolute_url()}#commemoration-{self.slug}"
+
+    def search_data(self) -> SearchData | None:
+        if not (self.is_public and self.event.is_public):
+            return None
+        place = self.place.name if self.place else ""
+        return SearchData(
+            kind="commemoration",
+            title=self.name,
+            url=self.get_absolute_url(),
+            text="\n\n".join(
+                filter(
+                    None, [self.description, self.venue, self.participants, place, self.event.name]
+                )
+            ),
+            date=self.date,
+        )
 
 
 class FigureQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("archive/", include("archive.urls")),
     path("", include("memorials.urls")),
+    path("search/", views.search_page, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,13 @@
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive.models import Document
+from archive.models import Document, Language
 from memorials.views import home_sections
+
+from . import search
 
 LATEST_DOCUMENTS = 5
 
@@ -24,3 +27,84 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+RESULTS_PER_PAGE = 20
+# kind: (one, many)
+KIND_LABELS = {
+    "document": ("Document", "Documents"),
+    "event": ("Event", "Events"),
+    "commemoration": ("Commemoration", "Commemorations"),
+    "person": ("Person", "People"),
+    "place": ("Place", "Places"),
+}
+FACET_TITLES = {
+    "kind": "Kind",
+    "year": "Year",
+    "issuer": "Issuer",
+    "language": "Language",
+    "tag": "Tag",
+}
+
+
+def read_filters(params: QueryDict) -> dict:
+    """The facet filters a visitor chose; anything malformed is dropped, not an error."""
+    filters = {}
+    if params.get("kind") in KIND_LABELS:
+        filters["kind"] = params["kind"]
+    year = params.get("year", "")
+    if year.isdigit() and len(year) <= 4:
+        filters["year"] = int(year)
+    for name, longest in [("issuer", 100), ("language", 10), ("tag", 100)]:
+        value = params.get(name, "").strip()
+        if value and len(value) <= longest and value.isprintable():
+            filters[name] = value
+    return filters
+
+
+def link_with(params: QueryDict, **changes) -> str:
+    """The query string of this search with some parameters changed (None removes one)."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return query.urlencode()
+
+
+def search_page(request):
+    typed = search.clean_query(request.GET.get("q", ""))
+    filters = read_filters(request.GET)
+    parsed = search.parse_query(typed, search.variant_map()) if typed else search.ParsedQuery()
+    context = {"typed": typed, "filters": filters, "parsed": bool(parsed)}
+    if parsed:
+        matching = search.apply_filters(search.matching(parsed), filters)
+        ranked = search.apply_filters(search.matching(parsed, ranked=True), filters)
+        page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        language_names = dict(Language.choices)
+        facets = []
+        for name, values in search.facet_counts(matching).items():
+            if not values:
+                continue
+            options = []
+            for value, label, count in values:
+                if name == "kind":
+                    label = KIND_LABELS[value][1] if value in KIND_LABELS else value
+                elif name == "language":
+                    label = language_names.get(value, value)
+                active = str(filters.get(name, "")) == value
+                link = link_with(request.GET, **{name: None if active else value})
+                options.append({"label": label, "count": count, "active": active, "link": link})
+            facets.append({"title": FACET_TITLES[name], "options": options})
+        context.update(
+            page=page,
+            results=[
+                (entry, KIND_LABELS[entry.kind][0], search.snippet(entry.text, parsed))
+                for entry in page
+            ],
+            facets=facets,
+            page_link=link_with(request.GET, page=None),
+        )
+    return render(request, "portal/search.html", context)

@@ -1,5 +1,6 @@
 """Shared fixtures: named users, the seed, and small factories."""
 
+import datetime
 import itertools
 from pathlib import Path
 
@@ -16,6 +17,17 @@ SEED_TITLE = "THE BLACK JANUARY: 18th ANNIVERSARY OF THE SOVIET INVASION OF BAKY
 SEED_ISSUER = "Permanent Mission of the Republic of Azerbaijan to the United Nations"
 
 _numbers = itertools.count(1)
+_DATE_FIELDS = {"issued_on", "start_date", "end_date", "date", "birth_date", "death_date"}
+
+
+def _with_dates(fields: dict) -> dict:
+    """ISO strings to dates for date fields, as forms and the importer give them."""
+    return {
+        name: datetime.date.fromisoformat(value)
+        if name in _DATE_FIELDS and isinstance(value, str)
+        else value
+        for name, value in fields.items()
+    }
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def outsider(django_user_model):
 def make_organization(**fields) -> Organization:
     number = next(_numbers)
     defaults = {"name": f"Organization {number}", "slug": f"organization-{number}"}
-    return Organization.objects.create(**{**defaults, **fields})
+    return Organization.objects.create(**_with_dates({**defaults, **fields}))
 
 
 def make_document(**fields) -> Document:
@@ -62,7 +74,7 @@ def make_document(**fields) -> Document:
     }
     if "issuer" not in fields:
         fields["issuer"] = make_organization()
-    document = Document.objects.create(**{**defaults, **fields})
+    document = Document.objects.create(**_with_dates({**defaults, **fields}))
     if tags:
         document.tags.add(*tags)
     document.refresh_from_db()
@@ -88,7 +100,7 @@ def make_event(**fields):
         "start_date": "1990-01-20",
         "status": Status.PUBLISHED,
     }
-    event = Event.objects.create(**{**defaults, **fields})
+    event = Event.objects.create(**_with_dates({**defaults, **fields}))
     event.places.set(places)
     event.documents.set(documents)
     event.refresh_from_db()
@@ -100,7 +112,7 @@ def make_person(**fields):
 
     number = next(_numbers)
     defaults = {"name": f"Person {number}", "slug": f"person-{number}", "status": Status.PUBLISHED}
-    return Person.objects.create(**{**defaults, **fields})
+    return Person.objects.create(**_with_dates({**defaults, **fields}))
 
 
 def make_commemoration(**fields):
@@ -114,7 +126,7 @@ def make_commemoration(**fields):
         "date": "2010-01-20",
         "status": Status.PUBLISHED,
     }
-    commemoration = Commemoration.objects.create(**{**defaults, **fields})
+    commemoration = Commemoration.objects.create(**_with_dates({**defaults, **fields}))
     commemoration.documents.set(documents)
     return commemoration
 

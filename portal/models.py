@@ -1,0 +1,47 @@
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    """One public item as the site-wide search sees it.
+
+    Only public items have an entry: publishing adds one, unpublishing or deleting removes it
+    (portal/search.py). The full-text index over ``folded_title`` and ``folded_text`` is the
+    database's own — an FTS5 table on SQLite, a generated tsvector column with a GIN index on
+    PostgreSQL — created by migration 0002; a later migration that rebuilds this table must
+    recreate them.
+    """
+
+    key = models.CharField(max_length=100, unique=True)  # "archive.document:12"
+    kind = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=500)
+    url = models.CharField(max_length=500)
+    text = models.TextField(blank=True)  # as written, for the snippet
+    date = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    issuer = models.CharField(max_length=100, blank=True, db_index=True)
+    issuer_name = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=10, blank=True, db_index=True)
+    folded_title = models.TextField(blank=True)
+    folded_text = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "search entry"
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchEntryTag(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="tags")
+    slug = models.CharField(max_length=100, db_index=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "slug"], name="portal_searchentrytag_once"),
+        ]
+
+    def __str__(self):
+        return self.name
