@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import metadata
 from .forms import ArchiveFilterForm
 from .models import Document
 
@@ -30,7 +31,8 @@ def _public_document(year, slug):
 
 def document_detail(request, year, slug):
     document = _public_document(year, slug)
-    return render(request, "archive/document_detail.html", {"document": document})
+    context = {"document": document, "metadata": metadata.for_document(document, request)}
+    return render(request, "archive/document_detail.html", context)
 
 
 def document_text(request, year, slug):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from archive.models import Document
 from portal.publishing import Status
 
+from . import metadata
 from .ical import build_calendar
 from .models import Commemoration, Event, Figure, Person, Place
 from .timeline import build_timeline
@@ -39,9 +40,11 @@ def event_detail(request, slug):
         for measure, group in itertools.groupby(figures, key=lambda f: f.measure_display)
     ]
     next_anniversary = event.next_anniversary(today)
+    places = event.places.all()
     context = {
         "event": event,
-        "places": event.places.all(),
+        "metadata": metadata.for_event(event, places, request),
+        "places": places,
         "figure_groups": figure_groups,
         "commemorations": commemorations,
         "timeline": build_timeline(event, documents, commemorations),
@@ -83,7 +86,12 @@ def person_list(request):
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public().select_related("place", "event"), slug=slug)
     event = person.event if person.event and person.event.is_public else None
-    return render(request, "memorials/person_detail.html", {"person": person, "event": event})
+    context = {
+        "person": person,
+        "event": event,
+        "metadata": metadata.for_person(person, event, request),
+    }
+    return render(request, "memorials/person_detail.html", context)
 
 
 def place_list(request):
@@ -95,6 +103,7 @@ def place_detail(request, slug):
     place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
     context = {
         "place": place,
+        "metadata": metadata.for_place(place, request),
         "children": place.children.all(),
         "events": place.events.public(),
         "commemorations": place.commemorations.of_public_events().select_related("event"),

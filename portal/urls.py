@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Commemoration portal — editors"
 admin.site.site_title = "Commemoration portal"
@@ -12,6 +14,21 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("", include("memorials.urls")),
     path("search/", views.search_page, name="search"),
+    path("feeds/documents/", feeds.DocumentsFeed(), name="feed-documents"),
+    path("feeds/commemorations/", feeds.CommemorationsFeed(), name="feed-commemorations"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,12 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def healthz(request):
     """For load balancers: answers 200 when the database answers."""
     with connection.cursor() as cursor:

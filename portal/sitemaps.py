@@ -1,0 +1,61 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from archive.models import Document
+from memorials.models import Event, Person, Place
+
+
+class DocumentSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        return Document.objects.public().only("slug", "issued_on", "updated_at").order_by("pk")
+
+    def lastmod(self, document):
+        return document.updated_at
+
+
+class EventSitemap(Sitemap):
+    def items(self):
+        return Event.objects.public().order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
+class PersonSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        return Person.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, person):
+        return person.updated_at
+
+
+class PlaceSitemap(Sitemap):
+    def items(self):
+        return Place.objects.order_by("pk")
+
+    def lastmod(self, place):
+        return place.updated_at
+
+
+class PageSitemap(Sitemap):
+    """The site's own listing pages."""
+
+    def items(self):
+        return ["home", "archive:document-list", "memorials:event-list", "memorials:person-list",
+                "memorials:place-list", "memorials:calendar"]  # fmt: skip
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "documents": DocumentSitemap,
+    "events": EventSitemap,
+    "people": PersonSitemap,
+    "places": PlaceSitemap,
+}

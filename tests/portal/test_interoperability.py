@@ -1,0 +1,199 @@
+"""Feeds, sitemaps, robots.txt and page metadata, read back with real client libraries."""
+
+import xml.etree.ElementTree as ET
+
+import extruct
+import feedparser
+import pytest
+
+from memorials.models import Event, Person, Place
+from portal.publishing import Status
+from tests.conftest import SEED_ISSUER, SEED_TITLE, make_commemoration, make_document, make_person
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SEED_URL = "/archive/2008/the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky/"
+
+
+def test_documents_feed(client, seed):
+    seed.tags.add("Black January")
+    make_document(title="Secret draft", status=Status.DRAFT)
+    response = client.get("/feeds/documents/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Commemoration portal: documents"
+    (entry,) = feed.entries
+    assert entry.title == SEED_TITLE
+    assert entry.link == f"http://testserver{SEED_URL}"
+    assert entry.author == SEED_ISSUER
+    assert entry.published.startswith("2008-01-21")
+    assert [tag.term for tag in entry.tags] == ["Black January"]
+    assert entry.summary.startswith("Eighteen years have passed")
+
+
+def test_commemorations_feed(client, seed):
+    event = Event.objects.get(slug="black-january")
+    make_commemoration(event=event, name="Vigil", date="2011-01-20")
+    make_commemoration(event=event, name="Draft vigil", status=Status.DRAFT)
+    feed = feedparser.parse(client.get("/feeds/commemorations/").content)
+    assert not feed.bozo, feed.bozo_exception
+    assert [entry.title for entry in feed.entries] == [
+        "Vigil (20 January 2011)",
+        "Memorial meeting at the Permanent Mission of Azerbaijan to the United Nations (January 2008)",
+    ]
+    assert feed.entries[1].link.endswith(
+        "/events/black-january/#commemoration-memorial-meeting-new-york-2008"
+    )
+    assert len({entry.id for entry in feed.entries}) == 2
+
+
+def _locations(client, url):
+    root = ET.fromstring(client.get(url).content)
+    return {
+        element.findtext(f"{SITEMAP}loc"): element.findtext(f"{SITEMAP}lastmod") for element in root
+    }
+
+
+def test_sitemap_lists_every_public_page_with_its_last_change(client, seed):
+    make_document(title="Secret draft", slug="secret-draft", status=Status.DRAFT)
+    make_person(name="Hidden", slug="hidden", status=Status.DRAFT)
+    make_person(name="Listed", slug="listed")
+    sections = _locations(client, "/sitemap.xml")
+    assert "http://testserver/sitemap-documents.xml" in sections
+    pages = {}
+    for section in sections:
+        pages.update(_locations(client, section.removeprefix("http://testserver")))
+    assert pages[f"http://testserver{SEED_URL}"] == seed.updated_at.date().isoformat()
+    for path in ["/", "/archive/", "/events/", "/events/black-january/", "/people/", "/people/listed/",
+                 "/places/", "/places/baku/", "/calendar/"]:  # fmt: skip
+        assert f"http://testserver{path}" in pages, path
+    assert not any("secret-draft" in url or "hidden" in url for url in pages)
+    assert len(pages) == 6 + 1 + 1 + 1 + Place.objects.count()
+
+
+def test_robots_txt(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def metadata(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return extruct.extract(
+        response.content.decode(),
+        base_url=f"http://testserver{path}",
+        syntaxes=["json-ld", "dublincore", "opengraph"],
+        uniform=True,
+    )
+
+
+def _dublin_core(data):
+    """Dublin Core elements by term, as extruct resolves them (name "DC.title" → term "title")."""
+    elements = data["dublincore"][0]["elements"]
+    return {
+        element["URI"].rsplit("/", 1)[1]: element["content"]
+        for element in elements
+        if element["name"].startswith("DC.")
+    }
+
+
+def _opengraph(data):
+    return data["opengraph"][0]
+
+
+def test_document_metadata(client, seed):
+    seed.tags.add("Black January")
+    data = metadata(client, SEED_URL)
+    (json_ld,) = data["json-ld"]
+    assert json_ld["@type"] == "NewsArticle"
+    assert json_ld["name"] == SEED_TITLE
+    assert json_ld["datePublished"] == "2008-01-21"
+    assert json_ld["author"]["name"] == SEED_ISSUER
+    assert json_ld["inLanguage"] == "en"
+    assert json_ld["encoding"]["sha256"] == seed.checksum
+    assert json_ld["keywords"] == "Black January"
+    dublin_core = _dublin_core(data)
+    assert dublin_core["title"] == SEED_TITLE
+    assert dublin_core["creator"] == SEED_ISSUER
+    assert dublin_core["date"] == "2008-01-21"
+    assert dublin_core["language"] == "en"
+    assert dublin_core["identifier"] == f"http://testserver{SEED_URL}"
+    opengraph = _opengraph(data)
+    assert opengraph["og:title"] == SEED_TITLE
+    assert opengraph["@type"] == "article"  # extruct's uniform form of og:type
+    assert opengraph["og:url"] == f"http://testserver{SEED_URL}"
+    assert opengraph["article:published_time"] == "2008-01-21"
+    html = client.get(SEED_URL).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{SEED_URL}">' in html
+
+
+def test_a_report_is_described_as_a_report(client, db):
+    report = make_document(kind="report", title="A report")
+    (json_ld,) = metadata(client, report.get_absolute_url())["json-ld"]
+    assert json_ld["@type"] == "Report"
+
+
+def test_event_metadata(client, seed):
+    data = metadata(client, "/events/black-january/")
+    (json_ld,) = data["json-ld"]
+    assert json_ld["@type"] == "Event"
+    assert json_ld["name"] == "Black January"
+    assert json_ld["startDate"] == "1990-01-20"
+    assert json_ld["location"][0]["name"] == "Baku"
+    assert json_ld["location"][0]["alternateName"] == ["Baky", "Bakı", "Баку"]
+    assert _dublin_core(data)["coverage"] == "Baku"
+    assert _opengraph(data)["og:title"] == "Black January"
+
+
+def test_place_metadata(client, seed):
+    data = metadata(client, "/places/baku/")
+    (json_ld,) = data["json-ld"]
+    assert json_ld["@type"] == "Place"
+    assert json_ld["alternateName"] == ["Baky", "Bakı", "Баку"]
+    assert json_ld["containedInPlace"]["name"] == "Azerbaijan"
+
+
+def test_person_metadata_with_partial_dates(client, seed):
+    person = make_person(
+        name="Ali Aliyev",
+        name_variants="Əli Əliyev",
+        birth_date="1960-01-01",
+        birth_precision="year",
+        death_date="1990-01-20",
+        event=Event.objects.get(slug="black-january"),
+    )
+    (json_ld,) = metadata(client, person.get_absolute_url())["json-ld"]
+    assert json_ld == {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": "Ali Aliyev",
+        "url": f"http://testserver{person.get_absolute_url()}",
+        "alternateName": ["Əli Əliyev"],
+        "birthDate": "1960",
+        "deathDate": "1990-01-20",
+    }
+    assert Person.objects.count() == 1
+
+
+def test_json_ld_cannot_be_broken_out_of(client, db):
+    document = make_document(title='</script><script>alert("x")</script>')
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    (json_ld,) = metadata(client, document.get_absolute_url())["json-ld"]
+    assert json_ld["name"] == '</script><script>alert("x")</script>'
+
+
+@pytest.mark.parametrize("path", ["/", "/archive/", "/events/", "/people/", "/calendar/"])
+def test_every_page_has_a_canonical_link_and_opengraph(client, seed, path):
+    data = metadata(client, path)
+    assert _opengraph(data)["og:url"] == f"http://testserver{path}"
+    assert (
+        f'<link rel="canonical" href="http://testserver{path}">'
+        in client.get(path).content.decode()
+    )
