@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from . import metadata
+from . import citations, metadata
 from .forms import ArchiveFilterForm
 from .models import Document
 
@@ -31,7 +31,12 @@ def _public_document(year, slug):
 
 def document_detail(request, year, slug):
     document = _public_document(year, slug)
-    context = {"document": document, "metadata": metadata.for_document(document, request)}
+    url = request.build_absolute_uri(document.get_absolute_url())
+    context = {
+        "document": document,
+        "metadata": metadata.for_document(document, request),
+        "citation": citations.chicago(document, url),
+    }
     return render(request, "archive/document_detail.html", context)
 
 
@@ -41,4 +46,22 @@ def document_text(request, year, slug):
     response = HttpResponse(document.text_bytes, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{document.issued_on:%Y-%m-%d}-{slug}.txt"'
     response["X-Checksum-SHA256"] = document.checksum
+    return response
+
+
+CITATION_FORMATS = {
+    "bib": (citations.bibtex, "application/x-bibtex; charset=utf-8"),
+    "ris": (citations.ris, "application/x-research-info-systems; charset=utf-8"),
+    "json": (citations.csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8"),
+}
+
+
+def document_citation(request, year, slug, format):
+    """The document's citation for reference managers: BibTeX, RIS or CSL-JSON."""
+    document = _public_document(year, slug)
+    render_citation, content_type = CITATION_FORMATS[format]
+    url = request.build_absolute_uri(document.get_absolute_url())
+    response = HttpResponse(render_citation(document, url), content_type=content_type)
+    filename = f"{citations.citation_key(document)}.{format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
