@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import feeds, views
+from . import api, feeds, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Commemoration portal — editors"
@@ -29,6 +29,10 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("api/documents/", api.document_list, name="api-documents"),
+    path("api/documents/<int:year>/<slug:slug>/", api.document_detail, name="api-document"),
+    path("api/events/", api.event_list, name="api-events"),
+    path("api/events/<slug:slug>/", api.event_detail, name="api-event"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
