@@ -178,6 +178,10 @@ if env_bool("BEHIND_HTTPS_PROXY", default=False):
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# OAI-PMH: the contact harvesters see in Identify, and how many records a page holds.
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "webmaster@localhost")
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+
 # Where the importer looks for issuers it does not know yet (see archive/importer.py).
 PORTAL_ISSUER_AUTHORITY = BASE_DIR / "fixtures" / "organizations.json"
 

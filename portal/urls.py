@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import api, feeds, views
+from . import api, feeds, oai, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Commemoration portal — editors"
@@ -29,6 +29,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("oai", oai.endpoint, name="oai"),
     path("api/documents/", api.document_list, name="api-documents"),
     path("api/documents/<int:year>/<slug:slug>/", api.document_detail, name="api-document"),
     path("api/events/", api.event_list, name="api-events"),

@@ -27,10 +27,10 @@ def test_document_filters_match_the_archive_page(client, seed):
     make_document(
         title="Letter", kind="letter", language="ru", issuer=ministry, issued_on="2012-01-20"
     )
+
     def titles(**params):
-        return [
-            r["title"] for r in client.get("/api/documents/", params).json()["results"]
-        ]
+        return [r["title"] for r in client.get("/api/documents/", params).json()["results"]]
+
     assert titles(year=2012) == ["Letter"]
     assert titles(issuer="ministry") == ["Letter"]
     assert titles(kind="press-release") == [SEED_TITLE]

@@ -1,0 +1,307 @@
+"""OAI-PMH 2.0 at /oai, so that libraries can harvest the archive's public documents.
+
+Records are public documents in Dublin Core (oai_dc). Sets: ``kind:<kind>`` and
+``event:<slug>``. Datestamps are the documents' last change, to the second, in UTC. Resumption
+tokens are signed and carry the whole request, so the server keeps no state between pages.
+Unpublished documents leave the repository (deletedRecord "no").
+"""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from archive.models import Document
+from memorials.models import Event
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+for prefix, uri in [("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)]:
+    ET.register_namespace(prefix, uri)
+
+REPOSITORY_ID = "commemoration-portal"
+METADATA_FORMATS = {
+    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
+}
+VERB_ARGUMENTS = {  # verb: (required, optional, exclusive)
+    "Identify": (set(), set(), None),
+    "ListMetadataFormats": (set(), {"identifier"}, None),
+    "ListSets": (set(), set(), "resumptionToken"),
+    "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set"}, "resumptionToken"),
+    "ListRecords": ({"metadataPrefix"}, {"from", "until", "set"}, "resumptionToken"),
+    "GetRecord": ({"identifier", "metadataPrefix"}, set(), None),
+}
+TOKEN_SALT = "portal.oai.resumption"  # noqa: S105 -- a signing namespace, not a secret
+
+
+class OAIError(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+def page_size() -> int:
+    return getattr(settings, "OAI_PAGE_SIZE", 100)
+
+
+def identifier_of(document) -> str:
+    return f"oai:{REPOSITORY_ID}:archive/{document.issued_on.year}/{document.slug}"
+
+
+def document_for(identifier: str):
+    prefix = f"oai:{REPOSITORY_ID}:archive/"
+    local = identifier.removeprefix(prefix) if identifier.startswith(prefix) else ""
+    year, _, slug = local.partition("/")
+    if not (year.isdigit() and slug):
+        return None
+    return (
+        Document.objects.public()
+        .with_related()
+        .prefetch_related("events")
+        .filter(issued_on__year=int(year), slug=slug)
+        .first()
+    )
+
+
+def datestamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_datestamp(value: str, *, end: bool) -> tuple[datetime.datetime, str]:
+    """A from/until argument in either granularity, and which granularity it used."""
+    for pattern, granularity in [("%Y-%m-%dT%H:%M:%SZ", "seconds"), ("%Y-%m-%d", "day")]:
+        try:
+            moment = datetime.datetime.strptime(value, pattern).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            continue
+        if granularity == "day" and end:
+            moment += datetime.timedelta(days=1) - datetime.timedelta(microseconds=1)
+        elif granularity == "seconds" and end:
+            moment += datetime.timedelta(seconds=1) - datetime.timedelta(microseconds=1)
+        return moment, granularity
+    raise OAIError("badArgument", f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).")
+
+
+def set_specs(document) -> list[str]:
+    specs = [f"kind:{document.kind}"]
+    specs += [f"event:{event.slug}" for event in document.events.all() if event.is_public]
+    return specs
+
+
+def check_arguments(params: dict) -> str:
+    verb = params.get("verb")
+    if verb not in VERB_ARGUMENTS:
+        raise OAIError(
+            "badVerb", "Missing or unknown verb." if not verb else f"Unknown verb {verb!r}."
+        )
+    required, optional, exclusive = VERB_ARGUMENTS[verb]
+    given = set(params) - {"verb"}
+    if exclusive and exclusive in given:
+        if given != {exclusive}:
+            raise OAIError("badArgument", f"{exclusive} must be the only argument.")
+        return verb
+    unknown = given - required - optional
+    if unknown:
+        raise OAIError("badArgument", f"Illegal argument(s): {', '.join(sorted(unknown))}.")
+    missing = required - given
+    if missing:
+        raise OAIError("badArgument", f"Missing argument(s): {', '.join(sorted(missing))}.")
+    return verb
+
+
+def _element(parent, tag, text=None, **attributes):
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _header(parent, document):
+    header = _element(parent, f"{{{OAI}}}header")
+    _element(header, f"{{{OAI}}}identifier", identifier_of(document))
+    _element(header, f"{{{OAI}}}datestamp", datestamp(document.updated_at))
+    for spec in set_specs(document):
+        _element(header, f"{{{OAI}}}setSpec", spec)
+
+
+def _record(parent, document, request):
+    record = _element(parent, f"{{{OAI}}}record")
+    _header(record, document)
+    metadata = _element(record, f"{{{OAI}}}metadata")
+    dc = _element(
+        metadata,
+        f"{{{OAI_DC}}}dc",
+        **{f"{{{XSI}}}schemaLocation": f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"},
+    )
+    values = [
+        ("title", document.title),
+        ("creator", document.issuer.name),
+        ("publisher", document.issuer.name),
+        ("date", document.issued_on.isoformat()),
+        ("type", "Text"),
+        ("type", document.get_kind_display()),
+        ("format", "text/plain"),
+        ("language", document.language),
+        ("identifier", request.build_absolute_uri(document.get_absolute_url())),
+        ("description", document.summary),
+        *[("subject", tag.name) for tag in document.tags.all()],
+        *[("coverage", event.name) for event in document.events.all() if event.is_public],
+    ]
+    for name, value in values:
+        if value:
+            _element(dc, f"{{{DC}}}{name}", value)
+
+
+def _selection(arguments: dict):
+    documents = Document.objects.public()
+    if "from" in arguments or "until" in arguments:
+        start = parse_datestamp(arguments["from"], end=False) if "from" in arguments else None
+        end = parse_datestamp(arguments["until"], end=True) if "until" in arguments else None
+        if start and end and start[1] != end[1]:
+            raise OAIError("badArgument", "from and until must have the same granularity.")
+        if start and end and start[0] > end[0]:
+            raise OAIError("badArgument", "from is later than until.")
+        if start:
+            documents = documents.filter(updated_at__gte=start[0])
+        if end:
+            documents = documents.filter(updated_at__lte=end[0])
+    spec = arguments.get("set")
+    if spec:
+        kind, _, value = spec.partition(":")
+        if spec == "kind":
+            pass  # every document has a kind
+        elif spec == "event":
+            documents = documents.filter(events__status="published").distinct()
+        elif kind == "kind" and value in Document.Kind.values:
+            documents = documents.filter(kind=value)
+        elif kind == "event" and Event.objects.public().filter(slug=value).exists():
+            documents = documents.filter(events__slug=value)
+        else:
+            raise OAIError("badArgument", f"No such set {spec!r}.")
+    return documents.order_by("updated_at", "pk")
+
+
+def _list(verb, root, arguments, request):
+    token = arguments.get("resumptionToken")
+    offset = 0
+    if token:
+        try:
+            state = signing.loads(token, salt=TOKEN_SALT, max_age=60 * 60 * 24)
+            arguments, offset = state["arguments"], int(state["offset"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise OAIError(
+                "badResumptionToken", "The resumption token is invalid or expired."
+            ) from None
+    if arguments["metadataPrefix"] not in METADATA_FORMATS:
+        raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
+    documents = _selection(arguments)
+    total = documents.count()
+    if total == 0:
+        raise OAIError("noRecordsMatch", "No records match.")
+    if offset >= total:
+        raise OAIError("badResumptionToken", "The resumption token points past the end.")
+    page = documents.with_related().prefetch_related("events")[offset : offset + page_size()]
+    container = _element(root, f"{{{OAI}}}{verb}")
+    for document in page:
+        if verb == "ListRecords":
+            _record(container, document, request)
+        else:
+            _header(container, document)
+    following = offset + page_size()
+    if token or following < total:
+        next_token = (
+            signing.dumps({"arguments": arguments, "offset": following}, salt=TOKEN_SALT)
+            if following < total
+            else ""
+        )
+        _element(
+            container,
+            f"{{{OAI}}}resumptionToken",
+            next_token,
+            completeListSize=str(total),
+            cursor=str(offset),
+        )
+
+
+def _respond(verb, root, arguments, request):
+    if verb == "Identify":
+        identify = _element(root, f"{{{OAI}}}Identify")
+        earliest = Document.objects.public().aggregate(first=Min("updated_at"))["first"]
+        for name, value in [
+            ("repositoryName", "Commemoration portal"),
+            ("baseURL", request.build_absolute_uri("/oai")),
+            ("protocolVersion", "2.0"),
+            ("adminEmail", getattr(settings, "OAI_ADMIN_EMAIL", "")),
+            ("earliestDatestamp", datestamp(earliest or timezone.now())),
+            ("deletedRecord", "no"),
+            ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
+        ]:
+            _element(identify, f"{{{OAI}}}{name}", value)
+    elif verb == "ListMetadataFormats":
+        if "identifier" in arguments and document_for(arguments["identifier"]) is None:
+            raise OAIError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
+        formats = _element(root, f"{{{OAI}}}ListMetadataFormats")
+        for prefix, (schema, namespace) in METADATA_FORMATS.items():
+            entry = _element(formats, f"{{{OAI}}}metadataFormat")
+            _element(entry, f"{{{OAI}}}metadataPrefix", prefix)
+            _element(entry, f"{{{OAI}}}schema", schema)
+            _element(entry, f"{{{OAI}}}metadataNamespace", namespace)
+    elif verb == "ListSets":
+        if "resumptionToken" in arguments:
+            raise OAIError("badResumptionToken", "ListSets is never split; no token applies.")
+        sets = _element(root, f"{{{OAI}}}ListSets")
+        for spec, name in [("kind", "Documents by kind"), ("event", "Documents by event")]:
+            entry = _element(sets, f"{{{OAI}}}set")
+            _element(entry, f"{{{OAI}}}setSpec", spec)
+            _element(entry, f"{{{OAI}}}setName", name)
+        kinds = set(Document.objects.public().values_list("kind", flat=True).distinct())
+        for value, label in Document.Kind.choices:
+            if value in kinds:
+                entry = _element(sets, f"{{{OAI}}}set")
+                _element(entry, f"{{{OAI}}}setSpec", f"kind:{value}")
+                _element(entry, f"{{{OAI}}}setName", f"Kind: {label}")
+        for event in Event.objects.public().filter(documents__status="published").distinct():
+            entry = _element(sets, f"{{{OAI}}}set")
+            _element(entry, f"{{{OAI}}}setSpec", f"event:{event.slug}")
+            _element(entry, f"{{{OAI}}}setName", f"Event: {event.name}")
+    elif verb == "GetRecord":
+        if arguments["metadataPrefix"] not in METADATA_FORMATS:
+            raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
+        document = document_for(arguments["identifier"])
+        if document is None:
+            raise OAIError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
+        _record(_element(root, f"{{{OAI}}}GetRecord"), document, request)
+    else:
+        _list(verb, root, arguments, request)
+
+
+@csrf_exempt  # harvesters POST without a session; the endpoint is read-only
+@require_http_methods(["GET", "POST"])
+def endpoint(request):
+    source = request.POST if request.method == "POST" else request.GET
+    root = ET.Element(
+        f"{{{OAI}}}OAI-PMH",
+        {f"{{{XSI}}}schemaLocation": f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"},
+    )
+    _element(root, f"{{{OAI}}}responseDate", datestamp(timezone.now()))
+    request_element = _element(root, f"{{{OAI}}}request", request.build_absolute_uri("/oai"))
+    try:
+        if any(len(values) > 1 for _key, values in source.lists()):
+            raise OAIError("badArgument", "An argument is repeated.")
+        arguments = {key: value for key, value in source.items()}
+        verb = check_arguments(arguments)
+        for key, value in arguments.items():
+            request_element.set(key, value)
+        _respond(verb, root, {k: v for k, v in arguments.items() if k != "verb"}, request)
+    except OAIError as error:
+        _element(root, f"{{{OAI}}}error", error.message, code=error.code)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return HttpResponse(body, content_type="text/xml; charset=utf-8")

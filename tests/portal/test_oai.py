@@ -1,0 +1,181 @@
+"""OAI-PMH 2.0, harvested from the live test server with Sickle, a real OAI-PMH client."""
+
+import datetime
+
+import pytest
+import requests
+from django.core.management import call_command
+from sickle import Sickle
+from sickle.iterator import OAIResponseIterator
+from sickle.oaiexceptions import (
+    BadArgument,
+    BadResumptionToken,
+    BadVerb,
+    CannotDisseminateFormat,
+    IdDoesNotExist,
+    NoRecordsMatch,
+)
+
+from archive.models import Document
+from portal.publishing import Status
+from tests.conftest import SEED_TITLE, make_document, make_organization
+
+SEED_ID = "oai:commemoration-portal:archive/2008/the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky"
+
+
+@pytest.fixture
+def harvester(live_server, transactional_db, settings):
+    settings.OAI_PAGE_SIZE = 10
+    call_command("load_initial_data", verbosity=0)
+    return Sickle(f"{live_server.url}/oai", max_retries=0)
+
+
+def _many(count):
+    issuer = make_organization()
+    for number in range(count):
+        make_document(
+            issuer=issuer,
+            title=f"Statement {number:02d}",
+            issued_on=f"2011-01-{number % 28 + 1:02d}",
+        )
+
+
+def test_identify(harvester):
+    identify = harvester.Identify()
+    assert identify.repositoryName == "Commemoration portal"
+    assert identify.protocolVersion == "2.0"
+    assert identify.deletedRecord == "no"
+    assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    assert identify.baseURL.endswith("/oai")
+
+
+def test_list_metadata_formats(harvester):
+    (format_,) = list(harvester.ListMetadataFormats())
+    assert format_.metadataPrefix == "oai_dc"
+    assert [f.metadataPrefix for f in harvester.ListMetadataFormats(identifier=SEED_ID)] == [
+        "oai_dc"
+    ]
+    with pytest.raises(IdDoesNotExist):
+        list(harvester.ListMetadataFormats(identifier="oai:commemoration-portal:archive/1999/none"))
+
+
+def test_list_sets(harvester):
+    specs = {s.setSpec: s.setName for s in harvester.ListSets()}
+    assert specs == {
+        "kind": "Documents by kind",
+        "event": "Documents by event",
+        "kind:press-release": "Kind: Press release",
+        "event:black-january": "Event: Black January",
+    }
+
+
+def test_get_record_in_dublin_core(harvester):
+    record = harvester.GetRecord(identifier=SEED_ID, metadataPrefix="oai_dc")
+    assert record.header.identifier == SEED_ID
+    assert record.header.setSpecs == ["kind:press-release", "event:black-january"]
+    assert record.metadata["title"] == [SEED_TITLE]
+    assert record.metadata["creator"] == [
+        "Permanent Mission of the Republic of Azerbaijan to the United Nations"
+    ]
+    assert record.metadata["date"] == ["2008-01-21"]
+    assert record.metadata["language"] == ["en"]
+    assert record.metadata["identifier"][0].endswith(
+        "/archive/2008/the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky/"
+    )
+    assert record.metadata["coverage"] == ["Black January"]
+
+
+def test_a_harvester_pulls_the_whole_archive_with_resumption_tokens(harvester):
+    _many(24)
+    make_document(title="Draft", status=Status.DRAFT)
+    records = list(harvester.ListRecords(metadataPrefix="oai_dc"))
+    assert len(records) == 25  # three pages of ten
+    assert len({record.header.identifier for record in records}) == 25
+    assert "Draft" not in {record.metadata["title"][0] for record in records}
+    identifiers = list(harvester.ListIdentifiers(metadataPrefix="oai_dc"))
+    assert {h.identifier for h in identifiers} == {r.header.identifier for r in records}
+
+
+def test_resumption_tokens_carry_size_and_cursor(harvester, live_server):
+    _many(24)
+    first = requests.get(
+        f"{live_server.url}/oai",
+        {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"},
+        timeout=10,
+    ).text
+    assert 'completeListSize="25"' in first and 'cursor="0"' in first
+
+
+def test_sets_and_dates_select(harvester):
+    _many(3)
+    in_set = list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="event:black-january"))
+    assert [h.identifier for h in in_set] == [SEED_ID]
+    assert len(list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="kind:statement"))) == 3
+    assert len(list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="kind"))) == 4
+    Document.objects.filter(title="Statement 00").update(
+        updated_at=datetime.datetime(2020, 5, 1, 12, tzinfo=datetime.UTC)
+    )
+    (old,) = harvester.ListIdentifiers(metadataPrefix="oai_dc", until="2020-05-01")
+    assert old.datestamp == "2020-05-01T12:00:00Z"
+    assert (
+        len(
+            list(
+                harvester.ListIdentifiers(
+                    metadataPrefix="oai_dc", **{"from": "2020-05-01T12:00:01Z"}
+                )
+            )
+        )
+        == 3
+    )
+    with pytest.raises(NoRecordsMatch):
+        list(harvester.ListIdentifiers(metadataPrefix="oai_dc", until="2000-01-01"))
+
+
+@pytest.mark.parametrize(
+    "arguments, error",
+    [
+        ({"verb": "Nonsense"}, BadVerb),
+        ({"verb": "ListRecords"}, BadArgument),
+        ({"verb": "ListRecords", "metadataPrefix": "marc21"}, CannotDisseminateFormat),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "yesterday"}, BadArgument),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "2010-01-01",
+                "until": "2009-01-01",
+            },
+            BadArgument,
+        ),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "2010-01-01",
+                "until": "2011-01-01T00:00:00Z",
+            },
+            BadArgument,
+        ),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "event:atlantis"}, BadArgument),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "surprise": "1"}, BadArgument),
+        ({"verb": "ListRecords", "resumptionToken": "forged"}, BadResumptionToken),
+        ({"verb": "ListRecords", "resumptionToken": "x", "metadataPrefix": "oai_dc"}, BadArgument),
+        (
+            {"verb": "GetRecord", "identifier": "oai:elsewhere:1", "metadataPrefix": "oai_dc"},
+            IdDoesNotExist,
+        ),
+        ({"verb": "GetRecord", "identifier": SEED_ID}, BadArgument),
+        ({"verb": "Identify", "extra": "x"}, BadArgument),
+    ],
+)
+def test_protocol_errors(harvester, arguments, error):
+    with pytest.raises(error):
+        # Sickle reads the response and raises the protocol's error, for any verb.
+        OAIResponseIterator(harvester, dict(arguments))
+
+
+def test_a_repeated_argument_and_post(live_server, transactional_db):
+    response = requests.get(f"{live_server.url}/oai?verb=Identify&verb=Identify", timeout=10)
+    assert 'code="badArgument"' in response.text
+    posted = requests.post(f"{live_server.url}/oai", data={"verb": "Identify"}, timeout=10)
+    assert posted.status_code == 200 and "<repositoryName>" in posted.text
