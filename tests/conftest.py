@@ -50,6 +50,12 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def outsider(django_user_model):
     """A logged-in user who is not staff."""
     return django_user_model.objects.create_user("outsider", password="outsider-pass")

@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/archive/document/"
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_visitors_and_outsiders_are_sent_to_the_login(client, outsider, seed):
     assert client.get(CHANGELIST).status_code == 302
     client.force_login(outsider)
@@ -136,14 +130,16 @@ def test_issuer_autocomplete_finds_by_name(editor_client, seed):
     assert response.json()["results"][0]["text"] == seed.issuer.name
 
 
-def test_publish_and_unpublish_actions(editor_client, client):
-    draft = make_document(status=Status.DRAFT)
+def test_publish_and_unpublish_actions_follow_through_to_search(editor_client, client):
+    draft = make_document(status=Status.DRAFT, body="uniqueword")
     editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
+    assert draft.title in client.get("/search/", {"q": "uniqueword"}).content.decode()
     editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+    assert draft.title not in client.get("/search/", {"q": "uniqueword"}).content.decode()
 
 
 def test_organization_admin_lists_document_counts(editor_client, seed):

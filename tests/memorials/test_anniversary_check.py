@@ -11,12 +11,6 @@ CHANGELIST = "/admin/archive/document/"
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def mismatched(seed):
     """A document that claims the wrong anniversary of Black January."""
     document = make_document(title="20th ANNIVERSARY OF BLACK JANUARY", issued_on="2008-01-20")
