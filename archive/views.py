@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from portal.publishing import mark_preview
+
 from . import citations, metadata
 from .forms import ArchiveFilterForm
 from .models import Document
@@ -23,30 +25,30 @@ def document_list(request):
     )
 
 
-def _public_document(year, slug):
-    return get_object_or_404(
-        Document.objects.public().with_related(), issued_on__year=year, slug=slug
-    )
+def _visible_document(request, year, slug):
+    """A public document, or any document for an editor previewing it."""
+    documents = Document.objects.visible_to(request.user).with_related()
+    return get_object_or_404(documents, issued_on__year=year, slug=slug)
 
 
 def document_detail(request, year, slug):
-    document = _public_document(year, slug)
+    document = _visible_document(request, year, slug)
     url = request.build_absolute_uri(document.get_absolute_url())
     context = {
         "document": document,
         "metadata": metadata.for_document(document, request),
         "citation": citations.chicago(document, url),
     }
-    return render(request, "archive/document_detail.html", context)
+    return mark_preview(render(request, "archive/document_detail.html", context), document)
 
 
 def document_text(request, year, slug):
     """The stored text, byte for byte, as UTF-8."""
-    document = _public_document(year, slug)
+    document = _visible_document(request, year, slug)
     response = HttpResponse(document.text_bytes, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{document.issued_on:%Y-%m-%d}-{slug}.txt"'
     response["X-Checksum-SHA256"] = document.checksum
-    return response
+    return mark_preview(response, document)
 
 
 CITATION_FORMATS = {
@@ -58,10 +60,10 @@ CITATION_FORMATS = {
 
 def document_citation(request, year, slug, format):
     """The document's citation for reference managers: BibTeX, RIS or CSL-JSON."""
-    document = _public_document(year, slug)
+    document = _visible_document(request, year, slug)
     render_citation, content_type = CITATION_FORMATS[format]
     url = request.build_absolute_uri(document.get_absolute_url())
     response = HttpResponse(render_citation(document, url), content_type=content_type)
     filename = f"{citations.citation_key(document)}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return mark_preview(response, document)

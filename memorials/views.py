@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from archive.models import Document
-from portal.publishing import Status
+from portal.publishing import Status, mark_preview
 
 from . import metadata
 from .ical import build_calendar
@@ -26,7 +26,7 @@ def event_list(request):
 
 
 def event_detail(request, slug):
-    event = get_object_or_404(Event.objects.public().with_related(), slug=slug)
+    event = get_object_or_404(Event.objects.visible_to(request.user).with_related(), slug=slug)
     today = timezone.localdate()
     documents = event.documents.public().select_related("issuer")
     commemorations = event.commemorations.public().select_related("place", "organizer")
@@ -53,7 +53,7 @@ def event_detail(request, slug):
         "people": event.people.public().select_related("place"),
         "today": today,
     }
-    return render(request, "memorials/event_detail.html", context)
+    return mark_preview(render(request, "memorials/event_detail.html", context), event)
 
 
 def person_list(request):
@@ -84,14 +84,15 @@ def person_list(request):
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.public().select_related("place", "event"), slug=slug)
+    people = Person.objects.visible_to(request.user).select_related("place", "event")
+    person = get_object_or_404(people, slug=slug)
     event = person.event if person.event and person.event.is_public else None
     context = {
         "person": person,
         "event": event,
         "metadata": metadata.for_person(person, event, request),
     }
-    return render(request, "memorials/person_detail.html", context)
+    return mark_preview(render(request, "memorials/person_detail.html", context), person)
 
 
 def place_list(request):
