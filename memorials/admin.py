@@ -6,7 +6,7 @@ from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
 
 from .checks import check_document, documents_by_claim
-from .models import Commemoration, Event, Figure, Person, Place
+from .models import Commemoration, Event, Figure, Person, Place, Tribute
 
 
 @admin.register(Place)
@@ -127,6 +127,41 @@ class FigureAdmin(admin.ModelAdmin):
     @admin.display(description=_("value"), ordering="value")
     def value_display(self, figure):
         return figure.value_display
+
+
+@admin.register(Tribute)
+class TributeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "kind", "name", "excerpt", "state"]
+    list_filter = ["state", "kind", "event"]
+    list_select_related = ["event", "person"]
+    search_fields = ["name", "text"]
+    readonly_fields = ["event", "person", "kind", "name", "text", "created_at"]
+    fields = ["event", "person", "kind", "name", "text", "created_at", "state"]
+    actions = ["approve", "reject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # tributes come from visitors
+
+    @admin.display(description=_("for"))
+    def subject(self, tribute):
+        return tribute.subject
+
+    @admin.display(description=_("message"))
+    def excerpt(self, tribute):
+        return tribute.text[:80] + ("…" if len(tribute.text) > 80 else "")
+
+    def _moderate(self, request, queryset, state, verb):
+        changed = queryset.exclude(state=state).update(state=state)
+        self.message_user(request, f"{changed} tribute(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected tributes"))
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, Tribute.State.APPROVED, "approved")
+
+    @admin.action(description=_("Reject the selected tributes"))
+    def reject(self, request, queryset):
+        self._moderate(request, queryset, Tribute.State.REJECTED, "rejected")
 
 
 # Documents: the archive's admin, plus what memorials know about them. The archive app stays

@@ -550,3 +550,64 @@ class Figure(models.Model):
             raise ValidationError(
                 {"wording": _("The wording must be quoted exactly from the source's text.")}
             )
+
+
+class TributeQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(state=Tribute.State.APPROVED)
+
+
+class Tribute(models.Model):
+    """A visitor's candle or short message for an event or a person, shown once approved."""
+
+    class Kind(models.TextChoices):
+        CANDLE = "candle", _("Candle")
+        MESSAGE = "message", _("Message")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="tributes"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="tributes"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CANDLE)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    text = models.TextField(_("message"), max_length=1000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    # A keyed hash of the sender's address, for rate limits and spotting abuse; never the address.
+    sender = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = TributeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tribute")
+        verbose_name_plural = _("tributes")
+        constraints = [
+            # A tribute honours exactly one event or one person.
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, person__isnull=True)
+                | Q(event__isnull=True, person__isnull=False),
+                name="memorials_tribute_one_subject",
+            ),
+            # A message without words is a candle.
+            models.CheckConstraint(
+                condition=~Q(kind="message") | ~Q(text=""),
+                name="memorials_tribute_message_has_text",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.name or 'an anonymous visitor'}"
+
+    @property
+    def subject(self):
+        return self.event or self.person

@@ -1,19 +1,22 @@
 import datetime
 import itertools
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from archive.models import Document
 from portal.publishing import Status, mark_preview
 
 from . import metadata
 from .ical import build_calendar
-from .models import Commemoration, Event, Figure, Person, Place
+from .models import Commemoration, Event, Figure, Person, Place, Tribute
 from .timeline import build_timeline
+from .tributes import TributeForm, over_rate_limit, receive, sender_of
 
 PEOPLE_PER_PAGE = 50
 
@@ -25,7 +28,7 @@ def event_list(request):
     return render(request, "memorials/event_list.html", {"rows": rows, "today": today})
 
 
-def event_detail(request, slug):
+def event_detail(request, slug, tribute_form=None, status=200):
     event = get_object_or_404(Event.objects.visible_to(request.user).with_related(), slug=slug)
     today = timezone.localdate()
     documents = event.documents.public().select_related("issuer")
@@ -52,8 +55,10 @@ def event_detail(request, slug):
         "days_to_next": (next_anniversary.period[0] - today).days,
         "people": event.people.public().select_related("place"),
         "today": today,
+        **_tribute_context(event, tribute_form),
     }
-    return mark_preview(render(request, "memorials/event_detail.html", context), event)
+    response = render(request, "memorials/event_detail.html", context, status=status)
+    return mark_preview(response, event)
 
 
 def person_list(request):
@@ -83,7 +88,7 @@ def person_list(request):
     return render(request, "memorials/person_list.html", context)
 
 
-def person_detail(request, slug):
+def person_detail(request, slug, tribute_form=None, status=200):
     people = Person.objects.visible_to(request.user).select_related("place", "event")
     person = get_object_or_404(people, slug=slug)
     event = person.event if person.event and person.event.is_public else None
@@ -91,8 +96,41 @@ def person_detail(request, slug):
         "person": person,
         "event": event,
         "metadata": metadata.for_person(person, event, request),
+        **_tribute_context(person, tribute_form),
     }
-    return mark_preview(render(request, "memorials/person_detail.html", context), person)
+    response = render(request, "memorials/person_detail.html", context, status=status)
+    return mark_preview(response, person)
+
+
+def _tribute_context(subject, form):
+    approved = subject.tributes.approved()
+    return {
+        "tribute_form": form or TributeForm(),
+        "tributes": approved.filter(kind=Tribute.Kind.MESSAGE)[:50],
+        "candle_count": approved.filter(kind=Tribute.Kind.CANDLE).count(),
+        "tribute_url": f"{subject.get_absolute_url()}tributes/",
+    }
+
+
+@require_POST
+def leave_tribute(request, slug, subject_model):
+    """A tribute for a public event or person: stored as pending until an editor approves it."""
+    subject = get_object_or_404(subject_model.objects.public(), slug=slug)
+    detail = event_detail if subject_model is Event else person_detail
+    form = TributeForm(request.POST)
+    if not form.is_valid():
+        return detail(request, slug, tribute_form=form, status=400)
+    sender = sender_of(request)
+    if over_rate_limit(sender):
+        form.add_error(
+            None, "You have sent several tributes in a short time. Please try again later."
+        )
+        return detail(request, slug, tribute_form=form, status=429)
+    receive(form, subject_field=subject_model._meta.model_name, subject=subject, sender=sender)
+    messages.success(
+        request, "Thank you. Your tribute will appear here once an editor has approved it."
+    )
+    return redirect(f"{subject.get_absolute_url()}#tributes")
 
 
 def place_list(request):

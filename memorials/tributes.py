@@ -1,0 +1,72 @@
+"""Visitor tributes: the form, the per-address rate limit, and receiving one."""
+
+import hashlib
+import hmac
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from .models import Tribute
+
+RATE_LIMIT = 5  # tributes per address …
+RATE_WINDOW_SECONDS = 10 * 60  # … in ten minutes
+
+
+class TributeForm(forms.ModelForm):
+    # A honeypot: hidden from people by CSS and labelled to leave empty; bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Tribute
+        fields = ["kind", "name", "text"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "text": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        }
+        labels = {
+            "name": _("Your name (optional)"),
+            "text": _("Message (at most 1,000 characters)"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Tribute.Kind.MESSAGE and not cleaned.get("text", "").strip():
+            self.add_error("text", _("Write a message, or choose to light a candle."))
+        if cleaned.get("kind") == Tribute.Kind.CANDLE:
+            cleaned["text"] = ""
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+def sender_of(request) -> str:
+    """A keyed hash of the client's address. REMOTE_ADDR only: X-Forwarded-For is whatever the
+    client says it is."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def over_rate_limit(sender: str) -> bool:
+    key = f"tribute-rate:{sender}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > RATE_LIMIT
+
+
+def receive(form: TributeForm, *, subject_field: str, subject, sender: str) -> Tribute | None:
+    """Store a valid tribute as pending; a honeypot hit is dropped without a word."""
+    if form.is_spam:
+        return None
+    tribute = form.save(commit=False)
+    setattr(tribute, subject_field, subject)
+    tribute.sender = sender
+    tribute.save()
+    return tribute
