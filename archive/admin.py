@@ -1,12 +1,19 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericStackedInline
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from portal.admin import HistoryAdmin, WorkflowAdmin
 from portal.publishing import Status
 
-from .models import Document, Organization
+from . import media
+from .media import prepare_upload
+from .models import Attachment, Document, Organization
 
 # A URL typed without a scheme means https (Django 6's default; 5.2 still assumes http).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -41,7 +48,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "country", "document_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "name_variants", "slug"]
@@ -62,9 +69,68 @@ class OrganizationAdmin(admin.ModelAdmin):
         return organization.document_count
 
 
+class AttachmentForm(forms.ModelForm):
+    """Every upload goes through ``archive.media.prepare_upload``: refused with a form error,
+    or stored cleaned, with its display sizes, under its checksum."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "alt_text", "caption", "credit", "position"]
+
+    prepared = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            self.prepared = prepare_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = self.prepared.kind if self.prepared else self.instance.kind
+        if kind == media.IMAGE and not cleaned.get("alt_text", "").strip():
+            self.add_error("alt_text", _("Describe the image for people who cannot see it."))
+        return cleaned
+
+    def save(self, commit=True):
+        attachment = super().save(commit=False)
+        if self.prepared is not None:
+            attachment.store(self.prepared)
+        if commit:
+            attachment.save()
+        return attachment
+
+
+class AttachmentInline(GenericStackedInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 0
+    fields = ["preview", "file", "alt_text", "caption", "credit", "position", "details"]
+    readonly_fields = ["preview", "details"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, attachment):
+        if attachment.thumbnail:
+            return format_html(
+                '<img src="{}" alt="{}" style="max-width: 160px">',
+                attachment.thumbnail.url,
+                attachment.alt_text,
+            )
+        return "—"
+
+    @admin.display(description=_("details"))
+    def details(self, attachment):
+        if not attachment.pk:
+            return "—"
+        parts = [attachment.get_kind_display(), filesizeformat(attachment.size)]
+        if attachment.width:
+            parts.insert(1, f"{attachment.width}×{attachment.height} px")
+        return ", ".join(parts)
+
+
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "issuer", "issued_on", "kind", "language", "status"]
+class DocumentAdmin(WorkflowAdmin):
+    list_display = ["title", "issuer", "issued_on", "kind", "language", "publication"]
     list_filter = ["kind", "issuer", IssuedYearFilter, "language", "status", TagFilter]
     list_select_related = ["issuer"]
     search_fields = ["title", "body", "summary", "reference_number", "issuer__name", "slug"]
@@ -73,12 +139,22 @@ class DocumentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     readonly_fields = ["checksum", "fixity", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    inlines = [AttachmentInline]
     save_on_top = True
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "kind", "issuer", "issued_on", "series", "status"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "issuer",
+                    "issued_on",
+                    "series",
+                    ("status", "published_at"),
+                ]
+            },
         ),
         (_("Text as issued"), {"fields": ["body", "language", "checksum", "fixity"]}),
         (_("Editorial"), {"fields": ["summary", "editorial_notes", "tags"]}),
@@ -98,37 +174,14 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
         # Once published, the text is the record: corrections go to the editorial notes.
-        if obj is not None and obj.status == Status.PUBLISHED:
-            return [*self.readonly_fields, "body"]
-        return self.readonly_fields
+        if self.stored_status(obj) in {Status.PUBLISHED, Status.WITHDRAWN}:
+            return [*readonly, "body"]
+        return readonly
 
     @admin.display(description=_("fixity"))
     def fixity(self, document):
         if document.pk is None:
             return "—"
         return _("text matches its checksum") if document.fixity_ok else _("TEXT DOES NOT MATCH")
-
-    def _set_status(self, queryset, status) -> int:
-        """Save each document, not a bulk update: saving is what keeps the search index,
-        feeds' dates and the history in step."""
-        changed = 0
-        for document in queryset.exclude(status=status).select_related("issuer"):
-            document.status = status
-            document.save(update_fields=["status", "updated_at"])
-            changed += 1
-        return changed
-
-    @admin.action(description=_("Publish the selected documents"))
-    def publish(self, request, queryset):
-        changed = self._set_status(queryset, Status.PUBLISHED)
-        message = ngettext("%d document published.", "%d documents published.", changed)
-        self.message_user(request, message % changed, messages.SUCCESS)
-
-    @admin.action(description=_("Return the selected documents to draft"))
-    def unpublish(self, request, queryset):
-        changed = self._set_status(queryset, Status.DRAFT)
-        message = ngettext(
-            "%d document returned to draft.", "%d documents returned to draft.", changed
-        )
-        self.message_user(request, message % changed, messages.SUCCESS)

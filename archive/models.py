@@ -1,9 +1,13 @@
 import hashlib
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Greatest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from portal.publishing import Publishable, PublishableQuerySet
@@ -58,6 +62,7 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
 
     objects = OrganizationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +89,12 @@ class DocumentQuerySet(PublishableQuerySet):
     def with_related(self):
         """What list and detail pages show of each document, in a constant number of queries."""
         return self.select_related("issuer").prefetch_related("tags")
+
+    def with_public_change_time(self):
+        """Annotate ``changed_at``: when the public last saw the document change. A document
+        scheduled for later becomes public without being saved, so harvesters asking "what
+        changed since" must see its publish time, not its last save."""
+        return self.annotate(changed_at=Greatest("updated_at", "published_at"))
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
@@ -160,13 +171,16 @@ class Document(Publishable):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     tags = TaggableManager(blank=True, verbose_name=_("tags"))
+    attachments = GenericRelation("archive.Attachment")
 
     objects = DocumentManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-issued_on", "title"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        permissions = [("publish_document", _("Can publish, schedule and withdraw documents"))]
         constraints = [
             # The public URL is /archive/<year>/<slug>/, so a slug may repeat across years
             # (a yearly statement keeps its title) but never within one.
@@ -199,7 +213,7 @@ class Document(Publishable):
         super().save(*args, **kwargs)
 
     def search_data(self) -> SearchData | None:
-        if not self.is_public:
+        if not self.is_released:
             return None
         return SearchData(
             kind="document",
@@ -212,7 +226,13 @@ class Document(Publishable):
             issuer_name=self.issuer.name,
             language=self.language,
             tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
+            public_from=self.published_at,
         )
+
+    @property
+    def public_change_time(self):
+        """As ``with_public_change_time()`` computes it, for one document."""
+        return max(filter(None, [self.updated_at, self.published_at]))
 
     @property
     def fixity_ok(self) -> bool:
@@ -222,3 +242,92 @@ class Document(Publishable):
     @property
     def text_bytes(self) -> bytes:
         return self.body.encode("utf-8")
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def stored_at(self, path: str):
+        """The attachment whose file or one of whose display sizes is stored at ``path``."""
+        return self.filter(models.Q(file=path) | models.Q(thumbnail=path) | models.Q(display=path))
+
+
+class Attachment(models.Model):
+    """A scan, PDF, photo or text file attached to a document, an event or a person.
+
+    Files are stored under their SHA-256 (``attachments/ab/abcd….jpg``), so a stored file never
+    changes and can be cached for a year; ``store()`` writes them, from what
+    ``archive.media.prepare_upload`` checked and cleaned."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF")
+        TEXT = "text", _("Text")
+
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        limit_choices_to=models.Q(app_label="archive", model="document")
+        | models.Q(app_label="memorials", model__in=["event", "person"]),
+    )
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to="attachments/", max_length=255)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, editable=False)
+    original_name = models.CharField(_("original file name"), max_length=255, editable=False)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required for images."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit or source"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    thumbnail = models.FileField(max_length=255, blank=True, editable=False)
+    display = models.FileField(max_length=255, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # WCAG: an image without a text alternative is invisible to a screen reader.
+            models.CheckConstraint(
+                condition=~models.Q(kind="image") | ~models.Q(alt_text=""),
+                name="archive_attachment_image_has_alt_text",
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.original_name
+
+    def store(self, prepared) -> None:
+        """Write a prepared upload (and its display sizes) to storage and describe it."""
+        self.checksum = hashlib.sha256(prepared.content).hexdigest()
+        stem = f"attachments/{self.checksum[:2]}/{self.checksum}"
+        self.file = self._write(f"{stem}.{prepared.extension}", prepared.content)
+        for name, content in prepared.renditions.items():
+            setattr(self, name, self._write(f"{stem}-{name}.webp", content))
+        self.kind = prepared.kind
+        self.original_name = prepared.original_name[:255]
+        self.size = len(prepared.content)
+        self.width, self.height = prepared.width, prepared.height
+
+    @staticmethod
+    def _write(path: str, content: bytes) -> str:
+        storage = Attachment._meta.get_field("file").storage
+        if not storage.exists(path):  # same name, same bytes: stored once
+            path = storage.save(path, ContentFile(content))
+        return path
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE

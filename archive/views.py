@@ -1,12 +1,14 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
 from portal.publishing import mark_preview
 
 from . import citations, metadata
 from .forms import ArchiveFilterForm
-from .models import Document
+from .media import CONTENT_TYPES
+from .models import Attachment, Document
 
 DOCUMENTS_PER_PAGE = 20
 
@@ -67,3 +69,31 @@ def document_citation(request, year, slug, format):
     filename = f"{citations.citation_key(document)}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return mark_preview(response, document)
+
+
+def attachment_file(request, path):
+    """A stored attachment or one of its display sizes, only while its item is visible.
+
+    Stored files are named by their checksum and never change, so a public one is cached for
+    a year. Anything but an image is sent as a download, and never sniffed."""
+    attachment = Attachment.objects.stored_at(path).select_related("content_type").first()
+    if attachment is None:
+        raise Http404
+    model = attachment.content_type.model_class()
+    item = model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).first()
+    if item is None:
+        raise Http404
+    storage = attachment.file.storage
+    if not storage.exists(path):
+        raise Http404
+    extension = path.rpartition(".")[2].lower()
+    response = FileResponse(
+        storage.open(path, "rb"),
+        content_type=CONTENT_TYPES[extension],
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name if path == attachment.file.name else None,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if item.is_public:
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return mark_preview(response, item)

@@ -1,16 +1,17 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from archive.admin import URL_FIELDS_ASSUME_HTTPS
+from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
+from portal.admin import HistoryAdmin, WorkflowAdmin
 
 from .checks import check_document, documents_by_claim
 from .models import Commemoration, Event, Figure, Person, Place, Tribute
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = ["name", "kind", "parent", "variant_list"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -32,17 +33,17 @@ class FigureInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["name", "dates_display", "date_precision", "status"]
+class EventAdmin(WorkflowAdmin):
+    list_display = ["name", "dates_display", "date_precision", "publication"]
     list_filter = ["status", "date_precision", "places"]
     search_fields = ["name", "alternative_names", "description", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["places", "documents"]
     date_hierarchy = "start_date"
-    inlines = [FigureInline]
+    inlines = [FigureInline, AttachmentInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["name", "slug", "alternative_names", "status"]}),
+        (None, {"fields": ["name", "slug", "alternative_names", ("status", "published_at")]}),
         (_("When and where"), {"fields": [("start_date", "end_date"), "date_precision", "places"]}),
         (_("About"), {"fields": ["description", "documents", "tags"]}),
     ]
@@ -53,15 +54,16 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "event", "death_display", "age", "place", "status"]
+class PersonAdmin(WorkflowAdmin):
+    list_display = ["name", "event", "death_display", "age", "place", "publication"]
     list_filter = ["status", "event"]
     list_select_related = ["event", "place"]
     search_fields = ["name", "name_variants", "biography"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["event", "place"]
+    inlines = [AttachmentInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "name_variants", "event", "status"]}),
+        (None, {"fields": ["name", "slug", "name_variants", "event", ("status", "published_at")]}),
         (
             _("Life"),
             {
@@ -82,8 +84,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(admin.ModelAdmin):
-    list_display = ["name", "event", "date_display", "kind", "place", "status"]
+class CommemorationAdmin(WorkflowAdmin):
+    list_display = ["name", "event", "date_display", "kind", "place", "publication"]
     list_filter = ["status", "kind", "event"]
     list_select_related = ["event", "place"]
     search_fields = ["name", "description", "venue", "participants"]
@@ -91,7 +93,7 @@ class CommemorationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event", "place", "organizer", "documents"]
     date_hierarchy = "date"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "event", "status"]}),
+        (None, {"fields": ["name", "slug", "kind", "event", ("status", "published_at")]}),
         (_("When"), {"fields": [("date", "date_precision"), "date_note"]}),
         (_("Where and who"), {"fields": ["place", "venue", "organizer", "participants"]}),
         (_("About"), {"fields": ["description", "documents"]}),
@@ -103,7 +105,7 @@ class CommemorationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(HistoryAdmin):
     list_display = ["event", "measure_display", "value_display", "source", "wording"]
     list_filter = ["measure", "qualifier", "event"]
     list_select_related = ["event", "source", "source__issuer"]
@@ -196,7 +198,7 @@ class AnniversaryClaimFilter(admin.SimpleListFilter):
 class DocumentAdmin(ArchiveDocumentAdmin):
     list_filter = [*ArchiveDocumentAdmin.list_filter, AnniversaryClaimFilter]
     readonly_fields = [*ArchiveDocumentAdmin.readonly_fields, "anniversary_check"]
-    inlines = [EventLinkInline]
+    inlines = [*ArchiveDocumentAdmin.inlines, EventLinkInline]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     def get_fieldsets(self, request, obj=None):

@@ -1,16 +1,18 @@
 import calendar
 import datetime
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from archive.models import Document, Organization
-from portal.publishing import Publishable, PublishableQuerySet, Status
-from portal.search import SearchData
+from portal.publishing import Publishable, PublishableQuerySet, public_q
+from portal.search import SearchData, latest
 
 from . import anniversaries
 from .anniversaries import Precision
@@ -67,6 +69,7 @@ class Place(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager.from_queryset(PlaceQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -173,13 +176,18 @@ class Event(Publishable):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     tags = TaggableManager(blank=True, verbose_name=_("tags"))
+    attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(EventQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date", "name"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [
+            ("publish_event", _("Can publish, schedule and withdraw events")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -209,7 +217,7 @@ class Event(Publishable):
         return start
 
     def search_data(self) -> SearchData | None:
-        if not self.is_public:
+        if not self.is_released:
             return None
         places = [name for place in self.places.all() for name in [place.name, *place.variants]]
         return SearchData(
@@ -220,6 +228,7 @@ class Event(Publishable):
             names=tuple(self.other_names),
             date=self.start_date,
             tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
+            public_from=self.published_at,
         )
 
     def search_dependents(self):
@@ -296,13 +305,18 @@ class Person(Publishable):
         verbose_name=_("event"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(PersonQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [
+            ("publish_person", _("Can publish, schedule and withdraw people")),
+        ]
 
     def __str__(self):
         return self.name
@@ -318,17 +332,18 @@ class Person(Publishable):
         return split_lines(self.name_variants)
 
     def search_data(self) -> SearchData | None:
-        if not self.is_public:
+        if not self.is_released:
             return None
-        event = self.event.name if self.event and self.event.is_public else ""
+        event = self.event if self.event and self.event.is_released else None
         place = self.place.name if self.place else ""
         return SearchData(
             kind="person",
             title=self.name,
             url=self.get_absolute_url(),
-            text="\n\n".join(filter(None, [self.biography, event, place])),
+            text="\n\n".join(filter(None, [self.biography, event and event.name, place])),
             names=tuple(self.variants),
             date=self.death_date,
+            public_from=latest(self.published_at, event and event.published_at),
         )
 
     @property
@@ -345,7 +360,7 @@ class CommemorationQuerySet(PublishableQuerySet):
         return self.select_related("event", "place", "organizer")
 
     def of_public_events(self):
-        return self.public().filter(event__status=Status.PUBLISHED)
+        return self.public().filter(public_q("event__"))
 
 
 class Commemoration(Publishable):
@@ -404,11 +419,15 @@ class Commemoration(Publishable):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager.from_queryset(CommemorationQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "name"]
         verbose_name = _("commemoration")
         verbose_name_plural = _("commemorations")
+        permissions = [
+            ("publish_commemoration", _("Can publish, schedule and withdraw commemorations")),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.date_display})"
@@ -428,7 +447,7 @@ class Commemoration(Publishable):
         return f"{self.event.get_absolute_url()}#commemoration-{self.slug}"
 
     def search_data(self) -> SearchData | None:
-        if not (self.is_public and self.event.is_public):
+        if not (self.is_released and self.event.is_released):
             return None
         place = self.place.name if self.place else ""
         return SearchData(
@@ -441,13 +460,14 @@ class Commemoration(Publishable):
                 )
             ),
             date=self.date,
+            public_from=latest(self.published_at, self.event.published_at),
         )
 
 
 class FigureQuerySet(models.QuerySet):
     def public(self):
         """Figures whose event and source document are both public."""
-        return self.filter(event__status=Status.PUBLISHED, source__status=Status.PUBLISHED)
+        return self.filter(public_q("event__"), public_q("source__"))
 
     def with_related(self):
         return self.select_related("event", "source", "source__issuer")
@@ -505,6 +525,7 @@ class Figure(models.Model):
     note = models.TextField(_("editorial note"), blank=True)
 
     objects = FigureManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure", "source__issued_on", "value"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from archive.models import Document
-from portal.publishing import Status, mark_preview
+from portal.publishing import mark_preview, public_q
 
 from . import metadata
 from .ical import build_calendar
@@ -67,10 +67,10 @@ def person_list(request):
         .select_related("place")
         .prefetch_related(Prefetch("event", queryset=Event.objects.public()))
     )
-    events = Event.objects.public().filter(people__status=Status.PUBLISHED).distinct()
+    events = Event.objects.public().filter(public_q("people__")).distinct()
     selected_event = request.GET.get("event", "")
     if selected_event:
-        people = people.filter(event__slug=selected_event, event__status=Status.PUBLISHED)
+        people = people.filter(public_q("event__"), event__slug=selected_event)
     query = request.GET.get("q", "").strip()[:200]
     if query:
         people = people.named(query)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
@@ -6,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import search
+        from . import roles, search
 
         search.connect_tag_signals()
+        post_migrate.connect(roles.setup_roles_after_migrate, dispatch_uid="portal-setup-roles")

@@ -41,7 +41,7 @@ class DocumentsFeed(Feed):
         return _midnight(document.issued_on)
 
     def item_updateddate(self, document):
-        return document.updated_at
+        return document.public_change_time
 
     def item_author_name(self, document):
         return document.issuer.name

@@ -1,12 +1,23 @@
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def public(self):
+        """Entries whose item is public now; a scheduled item waits for its publish time."""
+        return self.filter(Q(public_from__isnull=True) | Q(public_from__lte=timezone.now()))
 
 
 class SearchEntry(models.Model):
     """One public item as the site-wide search sees it.
 
-    Only public items have an entry: publishing adds one, unpublishing or deleting removes it
-    (portal/search.py). The full-text index over ``folded_title`` and ``folded_text`` is the
-    database's own — an FTS5 table on SQLite, a generated tsvector column with a GIN index on
+    Only published items have an entry: publishing adds one, unpublishing or deleting removes
+    it (portal/search.py). An item scheduled for later is indexed at once with ``public_from``
+    set, and ``public()`` hides it until then: no process has to wake up at the publish time.
+
+    The full-text index over ``folded_title`` and ``folded_text`` is the database's own — an
+    FTS5 table on SQLite, a generated tsvector column with a GIN index on
     PostgreSQL — created by migration 0002; a later migration that rebuilds this table must
     recreate them.
     """
@@ -23,7 +34,10 @@ class SearchEntry(models.Model):
     language = models.CharField(max_length=10, blank=True, db_index=True)
     folded_title = models.TextField(blank=True)
     folded_text = models.TextField(blank=True)
+    public_from = models.DateTimeField(null=True, blank=True, db_index=True)
     indexed_at = models.DateTimeField(auto_now=True)
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "search entry"

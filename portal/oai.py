@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from archive.models import Document
 from memorials.models import Event
+from portal.publishing import public_q
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -127,7 +128,7 @@ def _element(parent, tag, text=None, **attributes):
 def _header(parent, document):
     header = _element(parent, f"{{{OAI}}}header")
     _element(header, f"{{{OAI}}}identifier", identifier_of(document))
-    _element(header, f"{{{OAI}}}datestamp", datestamp(document.updated_at))
+    _element(header, f"{{{OAI}}}datestamp", datestamp(document.public_change_time))
     for spec in set_specs(document):
         _element(header, f"{{{OAI}}}setSpec", spec)
 
@@ -161,7 +162,7 @@ def _record(parent, document, request):
 
 
 def _selection(arguments: dict):
-    documents = Document.objects.public()
+    documents = Document.objects.public().with_public_change_time()
     if "from" in arguments or "until" in arguments:
         start = parse_datestamp(arguments["from"], end=False) if "from" in arguments else None
         end = parse_datestamp(arguments["until"], end=True) if "until" in arguments else None
@@ -170,23 +171,23 @@ def _selection(arguments: dict):
         if start and end and start[0] > end[0]:
             raise OAIError("badArgument", "from is later than until.")
         if start:
-            documents = documents.filter(updated_at__gte=start[0])
+            documents = documents.filter(changed_at__gte=start[0])
         if end:
-            documents = documents.filter(updated_at__lte=end[0])
+            documents = documents.filter(changed_at__lte=end[0])
     spec = arguments.get("set")
     if spec:
         kind, _, value = spec.partition(":")
         if spec == "kind":
             pass  # every document has a kind
         elif spec == "event":
-            documents = documents.filter(events__status="published").distinct()
+            documents = documents.filter(public_q("events__")).distinct()
         elif kind == "kind" and value in Document.Kind.values:
             documents = documents.filter(kind=value)
         elif kind == "event" and Event.objects.public().filter(slug=value).exists():
             documents = documents.filter(events__slug=value)
         else:
             raise OAIError("badArgument", f"No such set {spec!r}.")
-    return documents.order_by("updated_at", "pk")
+    return documents.order_by("changed_at", "pk")
 
 
 def _list(verb, root, arguments, request):
@@ -234,7 +235,11 @@ def _list(verb, root, arguments, request):
 def _respond(verb, root, arguments, request):
     if verb == "Identify":
         identify = _element(root, f"{{{OAI}}}Identify")
-        earliest = Document.objects.public().aggregate(first=Min("updated_at"))["first"]
+        earliest = (
+            Document.objects.public()
+            .with_public_change_time()
+            .aggregate(first=Min("changed_at"))["first"]
+        )
         for name, value in [
             ("repositoryName", "Commemoration portal"),
             ("baseURL", request.build_absolute_uri("/oai")),
@@ -268,7 +273,7 @@ def _respond(verb, root, arguments, request):
                 entry = _element(sets, f"{{{OAI}}}set")
                 _element(entry, f"{{{OAI}}}setSpec", f"kind:{value}")
                 _element(entry, f"{{{OAI}}}setName", f"Kind: {label}")
-        for event in Event.objects.public().filter(documents__status="published").distinct():
+        for event in Event.objects.public().filter(public_q("documents__")).distinct():
             entry = _element(sets, f"{{{OAI}}}set")
             _element(entry, f"{{{OAI}}}setSpec", f"event:{event.slug}")
             _element(entry, f"{{{OAI}}}setName", f"Event: {event.name}")

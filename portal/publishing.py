@@ -1,23 +1,58 @@
 """Publishing state shared by every editorial model.
 
-Only ``published`` items are public: every public page, feed and list goes through
-``PublishableQuerySet.public()``, so a draft cannot leak through a view that forgets a filter.
-The full workflow (review, withdrawal, scheduled publishing) builds on this module.
+An item moves draft → in review → published → withdrawn. Only a *published* item whose publish
+time has come is public: every public page, feed, index and list goes through ``public()`` (or
+``public_q()`` across a relation), so neither a draft nor an item scheduled for tomorrow can leak
+through a view that forgets a filter. Scheduling needs no process: the publish time is compared
+with the clock on every query.
+
+Who may move an item where is decided here too (``allowed_statuses``) and enforced by the admin
+(portal/admin.py): editors write and submit for review; publishers publish and withdraw.
 """
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# What an editor may do on their own; everything else takes a publisher.
+EDITOR_STATUSES = frozenset({Status.DRAFT, Status.REVIEW})
+
+
+def public_q(prefix: str = "") -> Q:
+    """The condition for "public now", optionally across a relation (``public_q("event__")``)."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def can_publish(user, model) -> bool:
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def allowed_statuses(user, model, current: str | None) -> list[str]:
+    """The statuses ``user`` may give an item whose status is now ``current`` (None: a new item).
+
+    Publishers may give any status. Editors may move an item between draft and review and
+    leave it as it is; they cannot publish, withdraw or take a published item back."""
+    if can_publish(user, model):
+        return list(Status.values)
+    if current is None or current in EDITOR_STATUSES:
+        return [Status.DRAFT, Status.REVIEW]
+    return [current]
 
 
 class PublishableQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(public_q())
 
     def visible_to(self, user):
         """Public items, and for staff who may view this model in the admin, every item too:
@@ -47,12 +82,50 @@ class Publishable(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text=_("Only published items appear on the public site."),
+        help_text=_(
+            "Only published items appear on the public site, and only from their publish time."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When a published item becomes public. Left empty, publishing sets it to now; "
+            "a time in the future schedules the item."
+        ),
     )
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # A derived default: publishing without a time means publishing now.
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "published_at"}
+        super().save(*args, **kwargs)
+        self.stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the database holds, before a form changes it: permissions depend on it.
+        instance.stored_status = instance.__dict__.get("status")
+        return instance
+
     @property
     def is_public(self) -> bool:
-        return self.status == Status.PUBLISHED
+        return self.is_released and self.published_at <= timezone.now()
+
+    @property
+    def is_released(self) -> bool:
+        """Published, whether already public or scheduled for later."""
+        return self.status == Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.is_released and self.published_at > timezone.now()

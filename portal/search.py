@@ -1,9 +1,9 @@
 """Site-wide search: one index of public items, one query language, two engines.
 
 Apps register their models (``register``) and give each a ``search_data()`` method that returns
-``SearchData`` while the item is public and ``None`` otherwise. Signals keep the index in step:
-saving a public item writes its entry, unpublishing or deleting removes it. This module imports
-no app.
+``SearchData`` while the item is published (``public_from`` saying from when, for an item
+scheduled for later) and ``None`` otherwise. Signals keep the index in step: saving a published
+item writes its entry, unpublishing or deleting removes it. This module imports no app.
 
 A query is parsed once (``parse_query``) into words, "quoted phrases", ``or`` alternatives and
 ``-excluded`` words, all folded (portal/folding.py) to plain ``[a-z0-9]`` words, then compiled
@@ -43,6 +43,12 @@ class SearchData:
     issuer_name: str = ""
     language: str = ""
     tags: tuple[tuple[str, str], ...] = ()  # (slug, name)
+    public_from: datetime.datetime | None = None  # the latest publish time of what it shows
+
+
+def latest(*moments):
+    """The last of several publish times: an entry naming two items is public when both are."""
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 # Registry and indexing ----------------------------------------------------------------------
@@ -105,6 +111,7 @@ def index(instance) -> SearchEntry | None:
         "language": data.language,
         "folded_title": fold(f"{data.title} {names}"),
         "folded_text": fold(data.text),
+        "public_from": data.public_from,
     }
     with transaction.atomic():
         entry, _created = SearchEntry.objects.update_or_create(key=key, defaults=values)
@@ -303,7 +310,7 @@ def to_tsquery(query: ParsedQuery) -> str:
 
 def matching(query: ParsedQuery, *, ranked: bool = False):
     """Entries that match, on the engine of the database in use."""
-    entries = SearchEntry.objects.all()
+    entries = SearchEntry.objects.public()
     if connection.vendor == "postgresql":
         tsquery = to_tsquery(query)
         entries = entries.extra(

@@ -9,10 +9,14 @@ class DocumentSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Document.objects.public().only("slug", "issued_on", "updated_at").order_by("pk")
+        return (
+            Document.objects.public()
+            .only("slug", "issued_on", "updated_at", "published_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, document):
-        return document.updated_at
+        return document.public_change_time
 
 
 class EventSitemap(Sitemap):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from archive import views as archive_views
+
 from . import api, feeds, oai, views
 from .sitemaps import SITEMAPS
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("api/documents/<int:year>/<slug:slug>/", api.document_detail, name="api-document"),
     path("api/events/", api.event_list, name="api-events"),
     path("api/events/<slug:slug>/", api.event_detail, name="api-event"),
+    path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,11 @@ import itertools
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from archive.models import Document, Organization
+from portal import roles, search
 from portal.publishing import Status
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,6 +18,13 @@ SEED_TITLE = "THE BLACK JANUARY: 18th ANNIVERSARY OF THE SOVIET INVASION OF BAKY
 SEED_ISSUER = "Permanent Mission of the Republic of Azerbaijan to the United Nations"
 
 _numbers = itertools.count(1)
+
+# The inlines of the admin's change forms (attachments, a document's events), posted empty.
+EMPTY_INLINES = {
+    f"{prefix}-{count}": "0"
+    for prefix in ["archive-attachment-content_type-object_id", "Event_documents"]
+    for count in ["TOTAL_FORMS", "INITIAL_FORMS"]
+}
 _DATE_FIELDS = {"issued_on", "start_date", "end_date", "date", "birth_date", "death_date"}
 
 
@@ -30,28 +38,58 @@ def _with_dates(fields: dict) -> dict:
     }
 
 
+LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _publishable_models():
+    from memorials.models import Commemoration, Event, Person
+
+    return [Document, Event, Person, Commemoration]
+
+
 @pytest.fixture
 def seed(db):
     """The portal's seed content, loaded the way `make run` loads it."""
     call_command("load_initial_data", verbosity=0)
+    # The fixtures were published on 2026-11-25; tests of anniversaries travel to earlier
+    # dates, when the seed must already be public.
+    for model in _publishable_models():
+        model.objects.filter(status=Status.PUBLISHED).update(published_at=LONG_AGO)
+    search.rebuild()
     return Document.objects.get(
         slug="the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky"
     )
 
 
+def _staff_in(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username, password=f"{username}-pass", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    """A staff member who curates the archive (no superuser powers)."""
-    user = django_user_model.objects.create_user("editor", password="editor-pass", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["archive", "taggit"])
-    )
-    return user
+    """A member of the Editors group: writes, submits for review, cannot publish."""
+    return _staff_in(django_user_model, "editor", roles.EDITORS)
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    """A member of the Publishers group: also publishes, schedules and withdraws."""
+    return _staff_in(django_user_model, "publisher", roles.PUBLISHERS)
 
 
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
     return client
 
 

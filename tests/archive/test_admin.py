@@ -2,7 +2,7 @@ import pytest
 
 from archive.models import Document
 from portal.publishing import Status
-from tests.conftest import SEED_TITLE, make_document, make_organization
+from tests.conftest import EMPTY_INLINES, SEED_TITLE, make_document, make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_visitors_and_outsiders_are_sent_to_the_login(client, outsider, seed):
 
 def test_changelist_columns(editor_client, seed):
     html = editor_client.get(CHANGELIST).content.decode()
-    for column in ["Title", "Issuer", "Issued on", "Kind", "Language", "Status"]:
+    for column in ["Title", "Issuer", "Issued on", "Kind", "Language", "Publication"]:
         assert f">{column}</a>" in html or f">{column}</span>" in html, column
     assert SEED_TITLE in html
     assert "Press release" in html and "Published" in html
@@ -75,6 +75,7 @@ def test_add_page_and_adding_a_draft(editor_client):
             "body": "Its text.",
             "language": "en",
             "tags": "remembrance, Baku",
+            **EMPTY_INLINES,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -83,8 +84,8 @@ def test_add_page_and_adding_a_draft(editor_client):
     assert sorted(document.tags.names()) == ["Baku", "remembrance"]
 
 
-def test_change_page_shows_checksum_read_only_and_view_on_site(editor_client, seed):
-    html = editor_client.get(f"{CHANGELIST}{seed.pk}/change/").content.decode()
+def test_change_page_shows_checksum_read_only_and_view_on_site(publisher_client, seed):
+    html = publisher_client.get(f"{CHANGELIST}{seed.pk}/change/").content.decode()
     assert seed.checksum in html
     assert 'name="checksum"' not in html
     assert "text matches its checksum" in html
@@ -93,8 +94,8 @@ def test_change_page_shows_checksum_read_only_and_view_on_site(editor_client, se
     assert 'data-ajax--url="/admin/autocomplete/"' in html
 
 
-def test_editing_the_seeds_tags_keeps_its_text(editor_client, seed):
-    response = editor_client.post(
+def test_editing_the_seeds_tags_keeps_its_text(publisher_client, seed):
+    response = publisher_client.post(
         f"{CHANGELIST}{seed.pk}/change/",
         {
             "title": seed.title,
@@ -107,6 +108,7 @@ def test_editing_the_seeds_tags_keeps_its_text(editor_client, seed):
             "language": "en",
             "body": "An attempt to rewrite the published text.",
             "tags": "Black January, anniversary",
+            **EMPTY_INLINES,
         },
     )
     assert response.status_code == 302
@@ -130,13 +132,13 @@ def test_issuer_autocomplete_finds_by_name(editor_client, seed):
     assert response.json()["results"][0]["text"] == seed.issuer.name
 
 
-def test_publish_and_unpublish_actions_follow_through_to_search(editor_client, client):
+def test_publish_and_unpublish_actions_follow_through_to_search(publisher_client, client):
     draft = make_document(status=Status.DRAFT, body="uniqueword")
-    editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    publisher_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert draft.title in client.get("/search/", {"q": "uniqueword"}).content.decode()
-    editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    publisher_client.post(CHANGELIST, {"action": "return_to_draft", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert draft.title not in client.get("/search/", {"q": "uniqueword"}).content.decode()

@@ -3,7 +3,7 @@ import pytest
 from archive.models import Document
 from memorials.checks import check_document
 from memorials.models import Event
-from tests.conftest import make_document, make_event
+from tests.conftest import EMPTY_INLINES, make_document, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +69,8 @@ def test_the_list_filter(editor_client, mismatched, seed):
     assert "By anniversary claim" in editor_client.get(CHANGELIST).content.decode()
 
 
-def test_editors_link_documents_to_events_from_the_document(editor_client, editor, seed):
-    from django.contrib.auth.models import Permission
-
-    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="memorials"))
-    document = make_document(title="New statement")
+def test_editors_link_documents_to_events_from_the_document(editor_client, seed):
+    document = make_document(title="New statement", status="draft")
     event = Event.objects.get(slug="black-january")
     prefix = "Event_documents-"
     response = editor_client.post(
@@ -84,9 +81,11 @@ def test_editors_link_documents_to_events_from_the_document(editor_client, edito
             "kind": document.kind,
             "issuer": document.issuer.pk,
             "issued_on": "2010-05-01",
-            "status": "published",
+            "status": "review",
+            "body": document.body,
             "language": "en",
             "tags": "",
+            **EMPTY_INLINES,
             f"{prefix}TOTAL_FORMS": "1",
             f"{prefix}INITIAL_FORMS": "0",
             f"{prefix}0-event": event.pk,
@@ -96,10 +95,7 @@ def test_editors_link_documents_to_events_from_the_document(editor_client, edito
     assert list(Document.objects.get(pk=document.pk).events.all()) == [event]
 
 
-def test_an_editor_adds_a_figure_from_another_source(editor_client, editor, seed, client):
-    from django.contrib.auth.models import Permission
-
-    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="memorials"))
+def test_an_editor_adds_a_figure_from_another_source(editor_client, seed, client):
     other = make_document(
         title="Later report", issued_on="2010-01-19", body="In total 147 people were killed."
     )

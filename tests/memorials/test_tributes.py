@@ -1,7 +1,6 @@
 """Visitors' candles and messages: protected, moderated, shown as plain text."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from memorials.models import Event, Tribute
@@ -38,7 +37,6 @@ def test_a_candle_waits_for_approval_then_counts(client, event, editor_client, e
         "",
     )
     assert "0 candles lit." in client.get(EVENT_URL).content.decode()
-    editor.user_permissions.add(*Permission.objects.filter(content_type__model="tribute"))
     editor_client.post(
         "/admin/memorials/tribute/", {"action": "approve", "_selected_action": [tribute.pk]}
     )

@@ -112,9 +112,8 @@ def test_sets_and_dates_select(harvester):
     assert [h.identifier for h in in_set] == [SEED_ID]
     assert len(list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="kind:statement"))) == 3
     assert len(list(harvester.ListIdentifiers(metadataPrefix="oai_dc", set="kind"))) == 4
-    Document.objects.filter(title="Statement 00").update(
-        updated_at=datetime.datetime(2020, 5, 1, 12, tzinfo=datetime.UTC)
-    )
+    may_2020 = datetime.datetime(2020, 5, 1, 12, tzinfo=datetime.UTC)
+    Document.objects.filter(title="Statement 00").update(updated_at=may_2020, published_at=may_2020)
     (old,) = harvester.ListIdentifiers(metadataPrefix="oai_dc", until="2020-05-01")
     assert old.datestamp == "2020-05-01T12:00:00Z"
     assert (

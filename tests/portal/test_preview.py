@@ -1,7 +1,6 @@
 """Editors preview unpublished items on their public URL; nobody else can."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from portal.publishing import Status
 from tests.conftest import make_document, make_event, make_person
@@ -19,7 +18,6 @@ def drafts(db):
 
 
 def test_an_editor_previews_drafts_with_a_banner_and_no_caching(editor_client, editor, drafts):
-    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="memorials"))
     for item in drafts:
         response = editor_client.get(item.get_absolute_url())
         assert response.status_code == 200, item

@@ -1,0 +1,165 @@
+"""Files attached to documents, events and people: checked, cleaned and sized once, on upload.
+
+``prepare_upload`` is the only door in. It refuses anything that is not what its name says
+(only JPEG, PNG and WebP images, PDF and UTF-8 text), anything over the size limit, and images
+over the pixel limit — read from the header before a single pixel is decoded, so a
+decompression bomb costs nothing. Images are re-encoded, which drops GPS and every other EXIF
+field (the orientation is applied first), and their display sizes are made here, once, so no
+request ever resizes an image.
+"""
+
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+IMAGE, PDF, TEXT = "image", "pdf", "text"
+
+# Extension → (kind, the Pillow format the content must have).
+EXTENSIONS = {
+    "jpg": (IMAGE, "JPEG"),
+    "jpeg": (IMAGE, "JPEG"),
+    "png": (IMAGE, "PNG"),
+    "webp": (IMAGE, "WEBP"),
+    "pdf": (PDF, None),
+    "txt": (TEXT, None),
+}
+# How stored files are served, by extension (display sizes are all .webp).
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+    "txt": "text/plain; charset=utf-8",
+}
+# Display sizes, by name, as widths in pixels. Never wider than the original.
+RENDITION_WIDTHS = {"thumbnail": 320, "display": 1280}
+
+
+@dataclass
+class PreparedFile:
+    original_name: str
+    kind: str
+    extension: str
+    content: bytes
+    width: int | None = None
+    height: int | None = None
+    renditions: dict[str, bytes] = field(default_factory=dict)  # name → WebP bytes
+
+
+def prepare_upload(upload) -> PreparedFile:
+    """Check an uploaded file and return what to store, or raise ValidationError."""
+    name = os.path.basename(upload.name or "")
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if extension not in EXTENSIONS:
+        raise ValidationError(
+            _(
+                "“%(name)s”: only JPEG, PNG and WebP images, PDF and plain-text (.txt) files "
+                "can be attached."
+            ),
+            code="file_type",
+            params={"name": name},
+        )
+    limit = settings.MEDIA_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise _too_large(name, limit)
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(name, limit)
+    kind, image_format = EXTENSIONS[extension]
+    if kind == IMAGE:
+        return _prepare_image(name, extension, content, image_format)
+    if kind == PDF and not content.startswith(b"%PDF-"):
+        raise _not_what_it_says(name, _("a PDF"))
+    if kind == TEXT:
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_what_it_says(name, _("UTF-8 plain text")) from None
+        if "\x00" in text:
+            raise _not_what_it_says(name, _("UTF-8 plain text"))
+    return PreparedFile(name, kind, extension, content)
+
+
+def _too_large(name, limit):
+    return ValidationError(
+        _("“%(name)s” is larger than %(limit)s, the largest file that can be attached."),
+        code="file_size",
+        params={"name": name, "limit": filesizeformat(limit)},
+    )
+
+
+def _not_what_it_says(name, expected):
+    return ValidationError(
+        _("“%(name)s” is not %(expected)s, as its name says."),
+        code="file_content",
+        params={"name": name, "expected": expected},
+    )
+
+
+def _prepare_image(name, extension, content, image_format) -> PreparedFile:
+    max_pixels = settings.MEDIA_MAX_IMAGE_PIXELS
+    too_many_pixels = ValidationError(
+        _("“%(name)s” has more than %(limit)s pixels, the most an image may have."),
+        code="image_pixels",
+        params={"name": name, "limit": f"{max_pixels:,}"},
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, on huge images; both mean the same to us.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(content), formats=["JPEG", "PNG", "WEBP"])
+            if image.format != image_format:
+                raise _not_what_it_says(name, _("a %(format)s image") % {"format": image_format})
+            width, height = image.size
+            if width * height > max_pixels:
+                raise too_many_pixels
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _not_what_it_says(
+            name, _("a readable %(format)s image") % {"format": image_format}
+        ) from None
+
+    # Apply the EXIF orientation to the pixels; re-encoding without EXIF then drops the rest.
+    image = ImageOps.exif_transpose(image)
+    cleaned = _encode(image, image_format)
+    renditions = {}
+    for rendition, target_width in RENDITION_WIDTHS.items():
+        copy = image.copy()
+        copy.thumbnail((min(target_width, image.width), image.height * 4))
+        renditions[rendition] = _encode(copy, "WEBP")
+    return PreparedFile(
+        name,
+        IMAGE,
+        extension,
+        cleaned,
+        width=image.width,
+        height=image.height,
+        renditions=renditions,
+    )
+
+
+def _encode(image, image_format) -> bytes:
+    """The image's pixels in ``image_format``, with no metadata but its colour profile."""
+    options = {"icc_profile": image.info.get("icc_profile")}
+    if image_format == "JPEG":
+        image = image.convert("RGB") if image.mode not in {"RGB", "L", "CMYK"} else image
+        options.update(quality=95, optimize=True)
+    elif image_format == "WEBP":
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        options.update(quality=85, method=4)
+    elif image.mode not in {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}:
+        image = image.convert("RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, **{k: v for k, v in options.items() if v})
+    return buffer.getvalue()

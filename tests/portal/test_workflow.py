@@ -1,0 +1,237 @@
+"""Draft → in review → published (now or later) → withdrawn, and who may do what."""
+
+import datetime
+
+import feedparser
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from archive.models import Document
+from memorials.models import Event
+from portal import roles
+from portal.publishing import Status
+from tests.conftest import EMPTY_INLINES, make_document, make_event, make_organization
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/archive/document/"
+NOW = "2026-11-25 12:00Z"
+
+
+def document_form(document, **changes):
+    """The change form of ``document`` as the admin would post it back."""
+    return {
+        "title": document.title,
+        "slug": document.slug,
+        "kind": document.kind,
+        "issuer": document.issuer.pk,
+        "issued_on": document.issued_on.isoformat(),
+        "status": document.status,
+        "body": document.body,
+        "language": document.language,
+        "tags": "",
+        **EMPTY_INLINES,
+        **changes,
+    }
+
+
+def public_surfaces(document) -> dict[str, bool]:
+    """Where a visitor can find ``document``, surface by surface."""
+    client = Client()  # a visitor, whoever else is logged in
+    feed = feedparser.parse(client.get("/feeds/documents/").content)
+    return {
+        "page": client.get(document.get_absolute_url()).status_code == 200,
+        "text": client.get(document.get_text_url()).status_code == 200,
+        "list": document.title in client.get("/archive/").content.decode(),
+        "search": document.title in client.get("/search/", {"q": "zeitplan"}).content.decode(),
+        "feed": any(entry.title == document.title for entry in feed.entries),
+        "sitemap": document.slug in client.get("/sitemap-documents.xml").content.decode(),
+        "api": document.slug in client.get("/api/documents/").content.decode(),
+        "oai": document.slug
+        in client.get(
+            "/oai", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+        ).content.decode()
+        + client.get("/oai", {"verb": "ListRecords", "metadataPrefix": "oai_dc"}).content.decode(),
+    }
+
+
+# The roles -------------------------------------------------------------------------------------
+
+
+def test_migrate_creates_both_roles_with_their_permissions():
+    editors = Group.objects.get(name=roles.EDITORS)
+    publishers = Group.objects.get(name=roles.PUBLISHERS)
+    editor_codenames = set(editors.permissions.values_list("codename", flat=True))
+    publisher_codenames = set(publishers.permissions.values_list("codename", flat=True))
+    assert {"add_document", "change_document", "change_event", "change_tribute"} <= editor_codenames
+    assert not {c for c in editor_codenames if c.startswith("publish_")}
+    assert "delete_document" not in editor_codenames
+    assert {
+        "publish_document",
+        "publish_event",
+        "publish_person",
+        "publish_commemoration",
+        "delete_document",
+    } <= publisher_codenames
+
+
+def test_setup_roles_command_restores_a_removed_permission(capsys):
+    from django.core.management import call_command
+
+    editors = Group.objects.get(name=roles.EDITORS)
+    editors.permissions.clear()
+    call_command("setup_roles", "--dry-run")
+    assert editors.permissions.count() == 0
+    call_command("setup_roles")
+    assert editors.permissions.filter(codename="change_document").exists()
+    assert "Editors:" in capsys.readouterr().out
+
+
+def test_visitors_cannot_reach_the_workflow(client):
+    draft = make_document(status=Status.DRAFT)
+    response = client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+# Editors --------------------------------------------------------------------------------------
+
+
+def test_an_editor_is_offered_only_draft_and_review(editor_client):
+    html = editor_client.get(CHANGELIST + "add/").content.decode()
+    assert 'value="draft"' in html and 'value="review"' in html
+    assert 'value="published"' not in html and 'value="withdrawn"' not in html
+    # The publish time is a publisher's decision: shown, not editable.
+    assert 'name="published_at_0"' not in html
+
+
+def test_an_editor_cannot_publish_through_a_crafted_add_form(editor_client):
+    issuer = make_organization()
+    draft = Document(
+        title="Crafted", slug="crafted", kind="statement", issued_on=datetime.date(2012, 1, 1)
+    )
+    draft.issuer = issuer
+    response = editor_client.post(
+        CHANGELIST + "add/", document_form(draft, status="published", body="Text.")
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Document.objects.filter(slug="crafted").exists()
+
+
+def test_an_editor_cannot_publish_a_draft_through_a_crafted_change_form(editor_client):
+    draft = make_document(status=Status.DRAFT)
+    response = editor_client.post(
+        f"{CHANGELIST}{draft.pk}/change/",
+        document_form(
+            draft, status="published", published_at_0="2026-01-01", published_at_1="0:00"
+        ),
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.published_at is None
+
+
+def test_an_editor_submits_for_review_but_the_publish_action_is_not_theirs(editor_client):
+    draft = make_document(status=Status.DRAFT)
+    actions = editor_client.get(CHANGELIST).content.decode()
+    assert 'value="submit_for_review"' in actions and 'value="publish"' not in actions
+    editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    editor_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    response = editor_client.post(
+        CHANGELIST, {"action": "submit_for_review", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "1 document now “In review”." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.REVIEW
+
+
+def test_an_editor_cannot_change_or_withdraw_a_published_item(editor_client, seed):
+    page = editor_client.get(f"{CHANGELIST}{seed.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = editor_client.post(
+        f"{CHANGELIST}{seed.pk}/change/", document_form(seed, status="draft", summary="Changed")
+    )
+    assert response.status_code == 403
+    editor_client.post(CHANGELIST, {"action": "return_to_draft", "_selected_action": [seed.pk]})
+    seed.refresh_from_db()
+    assert seed.status == Status.PUBLISHED and seed.summary == ""
+
+
+def test_an_editor_cannot_publish_an_event_either(editor_client):
+    draft = make_event(status=Status.DRAFT)
+    editor_client.post(
+        "/admin/memorials/event/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+# Publishers and scheduled publishing ---------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_scheduled_document_is_public_nowhere_until_its_time(publisher_client):
+    document = make_document(status=Status.REVIEW, title="Zeitplan statement", body="Zeitplan.")
+    response = publisher_client.post(
+        f"{CHANGELIST}{document.pk}/change/",
+        document_form(
+            document, status="published", published_at_0="2026-12-01", published_at_1="09:00:00"
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.is_scheduled
+    assert not any(public_surfaces(document).values())
+    listing = publisher_client.get(CHANGELIST).content.decode()
+    assert "Scheduled for" in listing
+
+    with time_machine.travel("2026-12-01 08:59Z", tick=False):
+        assert Client().get(document.get_absolute_url()).status_code == 404
+    with time_machine.travel("2026-12-01 09:00Z", tick=False):
+        assert public_surfaces(document) == dict.fromkeys(public_surfaces(document), True)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_publishing_without_a_time_publishes_now(publisher_client):
+    document = make_document(status=Status.REVIEW, title="Zeitplan now", body="Zeitplan.")
+    publisher_client.post(CHANGELIST, {"action": "publish", "_selected_action": [document.pk]})
+    document.refresh_from_db()
+    assert document.status == Status.PUBLISHED
+    assert document.published_at == datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    assert all(public_surfaces(document).values())
+
+
+def test_a_withdrawn_document_leaves_every_public_surface(publisher_client):
+    document = make_document(title="Zeitplan withdrawn", body="Zeitplan.")
+    assert all(public_surfaces(document).values())
+    publisher_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [document.pk]})
+    document.refresh_from_db()
+    assert document.status == Status.WITHDRAWN
+    assert not any(public_surfaces(document).values())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_people_and_commemorations_wait_for_their_event(client):
+    from tests.conftest import make_commemoration, make_person
+
+    later = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+    event = make_event(name="Zeitplan event", published_at=later)
+    person = make_person(name="Zeitplan person", event=event)
+    make_commemoration(name="Zeitplan vigil", event=event)
+    assert client.get(event.get_absolute_url()).status_code == 404
+    results = client.get("/search/", {"q": "zeitplan"}).content.decode()
+    assert "Zeitplan" not in results  # the person's entry names the event, so it waits too
+    assert client.get(person.get_absolute_url()).status_code == 200
+    assert "Zeitplan event" not in client.get(person.get_absolute_url()).content.decode()
+    with time_machine.travel(later, tick=False):
+        results = client.get("/search/", {"q": "zeitplan"}).content.decode()
+        assert all(
+            name in results for name in ["Zeitplan event", "Zeitplan person", "Zeitplan vigil"]
+        )
+        assert Event.objects.public().filter(pk=event.pk).exists()
