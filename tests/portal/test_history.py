@@ -74,6 +74,7 @@ def test_a_version_is_restored_and_the_restore_is_itself_recorded(editor_client,
 
 def test_an_editor_cannot_restore_over_a_published_item(editor_client, edited):
     first = edited.history.earliest("history_date")
+    edited.refresh_from_db()
     edited.status = Status.PUBLISHED  # by a publisher
     edited.save()
     # The old version was a draft; the item is published now: restoring it is a publisher's call.
