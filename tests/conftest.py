@@ -70,6 +70,13 @@ def _staff_in(django_user_model, username, group):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """A fresh, empty media folder for this test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def editor(django_user_model):
     """A member of the Editors group: writes, submits for review, cannot publish."""
     return _staff_in(django_user_model, "editor", roles.EDITORS)

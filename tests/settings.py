@@ -22,3 +22,9 @@ STORAGES = {
 
 # Whitenoise expects collected static files; the tests serve none but should not warn about it.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Uploaded files go to a temporary folder, never into var/media; each test that uploads gets
+# its own (the `media_root` fixture).
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
