@@ -1,10 +1,16 @@
+import base64
+import secrets
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +18,9 @@ from portal.admin import HistoryAdmin, WorkflowAdmin
 from portal.publishing import Status
 
 from . import media
+from .bulk_import import import_files
+from .forms import BulkImportForm
+from .importer import Outcome
 from .media import prepare_upload
 from .models import Attachment, Document, Organization
 
@@ -128,6 +137,9 @@ class AttachmentInline(GenericStackedInline):
         return ", ".join(parts)
 
 
+PENDING_IMPORT = "archive-pending-import"  # session key: files waiting for confirmation
+
+
 @admin.register(Document)
 class DocumentAdmin(WorkflowAdmin):
     list_display = ["title", "issuer", "issued_on", "kind", "language", "publication"]
@@ -141,6 +153,7 @@ class DocumentAdmin(WorkflowAdmin):
     readonly_fields = ["checksum", "fixity", "created_at", "updated_at"]
     inlines = [AttachmentInline]
     save_on_top = True
+    change_list_template = "admin/archive/document/change_list_with_import.html"
     fieldsets = [
         (
             None,
@@ -172,6 +185,56 @@ class DocumentAdmin(WorkflowAdmin):
             },
         ),
     ]
+
+    def get_urls(self):
+        bulk_import = path(
+            "import/",
+            self.admin_site.admin_view(self.bulk_import_view),
+            name="archive_document_import",
+        )
+        return [bulk_import, *super().get_urls()]
+
+    def bulk_import_view(self, request):
+        """Upload, see the dry run, confirm. Between the two steps the files wait in the
+        session, and the confirmed import runs every check again."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        pending = request.session.get(PENDING_IMPORT)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import documents and fixtures"),
+        }
+        form = BulkImportForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            if not pending or request.POST.get("token") != pending["token"]:
+                self.message_user(
+                    request, _("That import has expired: upload the files again."), messages.ERROR
+                )
+                return redirect("admin:archive_document_import")
+            del request.session[PENDING_IMPORT]
+            files = [(name, base64.b64decode(data)) for name, data in pending["files"]]
+            rows = import_files(
+                files, user=request.user, language=pending["language"], dry_run=False
+            )
+            context.update(rows=rows, confirmed=True, form=form)
+            return render(request, "admin/archive/document/import.html", context)
+        if request.method == "POST":
+            form = BulkImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+                language = form.cleaned_data["language"]
+                rows = import_files(files, user=request.user, language=language, dry_run=True)
+                token = secrets.token_urlsafe(16)
+                request.session[PENDING_IMPORT] = {
+                    "token": token,
+                    "language": language,
+                    "files": [(name, base64.b64encode(data).decode()) for name, data in files],
+                }
+                writable = any(row.outcome in {Outcome.CREATED, Outcome.UPDATED} for row in rows)
+                context.update(rows=rows, token=token, can_confirm=writable)
+        context["form"] = form
+        return render(request, "admin/archive/document/import.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -53,3 +53,43 @@ class ArchiveFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.json"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
+class BulkImportForm(forms.Form):
+    """Step one of the admin's bulk import: the files, and the language of the texts."""
+
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_(
+            "Plain-text documents (.txt) like the seed press release, or JSON fixtures (.json) "
+            "as written by dumpdata or export_archive. Several at once."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the texts"), choices=Language.choices, initial=Language.ENGLISH
+    )
+
+    def clean_files(self):
+        from .bulk_import import MAX_UPLOAD_BYTES
+
+        files = self.cleaned_data["files"]
+        if sum(upload.size for upload in files) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("At most %(limit)d MB can be imported at once.")
+                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return files

@@ -190,7 +190,9 @@ def parse_document(text: str) -> ParsedDocument:
 
 class Outcome(enum.StrEnum):
     CREATED = "created"
+    UPDATED = "updated"  # fixtures only: a text is identified by its checksum, so never updated
     UNCHANGED = "unchanged"
+    SKIPPED = "skipped"  # fixtures only: a good object in a file with errors
     FAILED = "failed"
 
 
