@@ -1,0 +1,140 @@
+"""The whole archive as a BagIt bag (RFC 8493, the Library of Congress format), and back.
+
+A bag holds, under ``data/``:
+
+- ``content.json``: every content record (organizations, documents, attachments, places,
+  events, people, commemorations, figures, tributes, tags) as one Django fixture, with primary
+  keys kept — attachments and tags point at their items by key — and natural keys for content
+  types, so it loads into any instance of the same code;
+- ``media/``: every stored attachment file and display size, under its stored name.
+
+The manifests (SHA-256 and SHA-512) let ``import_archive`` prove nothing was lost or altered on
+the way. Revision history and user accounts stay behind: they describe one installation, and
+users are people, not content.
+"""
+
+import itertools
+import shutil
+from pathlib import Path
+
+import bagit
+from django.apps import apps
+from django.core import serializers
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+
+from . import search
+
+# In load order; loaddata checks constraints only at the end, so the order is for readers.
+CONTENT_MODELS = [
+    "taggit.tag",
+    "archive.organization",
+    "archive.document",
+    "memorials.place",
+    "memorials.event",
+    "memorials.person",
+    "memorials.commemoration",
+    "memorials.figure",
+    "memorials.tribute",
+    "archive.attachment",
+    "taggit.taggeditem",
+]
+CONTENT_FILE = "content.json"
+MEDIA_FOLDER = "media"
+CHECKSUMS = ["sha256", "sha512"]
+
+
+class BagRefused(Exception):
+    """The bag, or the instance it is meant for, is not fit for an import."""
+
+
+def content_models():
+    return [apps.get_model(label) for label in CONTENT_MODELS]
+
+
+def content_counts() -> dict[str, int]:
+    return {model._meta.label_lower: model._base_manager.count() for model in content_models()}
+
+
+def media_files() -> list[str]:
+    """Stored names of every attachment file and display size."""
+    Attachment = apps.get_model("archive.attachment")
+    names = Attachment._base_manager.values_list("file", "thumbnail", "display")
+    return sorted({name for row in names for name in row if name})
+
+
+def export_bag(directory: Path) -> bagit.Bag:
+    directory.mkdir(parents=True, exist_ok=True)
+    if any(directory.iterdir()):
+        raise BagRefused(f"{directory} is not empty; export into a new folder.")
+    records = itertools.chain.from_iterable(
+        model._base_manager.order_by("pk") for model in content_models()
+    )
+    with open(directory / CONTENT_FILE, "w", encoding="utf-8") as stream:
+        serializers.serialize(
+            "json", records, indent=1, use_natural_foreign_keys=True, stream=stream
+        )
+    for name in media_files():
+        target = directory / MEDIA_FOLDER / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, open(target, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+    counts = content_counts()
+    return bagit.make_bag(
+        str(directory),
+        bag_info={
+            "Source-Organization": "Commemoration portal",
+            "External-Description": "The portal's whole content: records and attached files.",
+            "Internal-Sender-Description": ", ".join(f"{k}: {v}" for k, v in counts.items()),
+        },
+        checksums=CHECKSUMS,
+    )
+
+
+def validate_bag(directory: Path) -> bagit.Bag:
+    try:
+        bag = bagit.Bag(str(directory))
+        bag.validate()
+    except bagit.BagValidationError as error:
+        details = "; ".join(str(detail) for detail in error.details[:10]) or str(error)
+        raise BagRefused(f"the bag is not valid: {details}") from None
+    except bagit.BagError as error:
+        raise BagRefused(f"not a bag: {error}") from None
+    if not (Path(bag.path) / "data" / CONTENT_FILE).is_file():
+        raise BagRefused(f"the bag holds no data/{CONTENT_FILE}")
+    return bag
+
+
+def import_bag(directory: Path, *, dry_run: bool = False) -> dict[str, int]:
+    """Validate the bag and load it into this (empty) instance; returns the counts loaded."""
+    bag = validate_bag(directory)
+    occupied = {label: n for label, n in content_counts().items() if n}
+    if occupied:
+        raise BagRefused(
+            "import_archive loads into an empty instance, and this one holds "
+            + ", ".join(f"{n} {label}" for label, n in occupied.items())
+        )
+    payload = Path(bag.path) / "data"
+    with transaction.atomic():
+        try:
+            call_command("loaddata", str(payload / CONTENT_FILE), verbosity=0)
+        except (DeserializationError, DatabaseError, ValueError) as error:
+            raise BagRefused(f"its content does not load: {error}") from None
+        search.rebuild()
+        counts = content_counts()
+        names = media_files()
+        missing = [name for name in names if not (payload / MEDIA_FOLDER / name).is_file()]
+        if missing:
+            raise BagRefused(f"the bag lacks {len(missing)} attached file(s), e.g. {missing[0]}")
+        if dry_run:
+            transaction.set_rollback(True)
+            return counts
+        for name in names:
+            if not default_storage.exists(name):
+                with open(payload / MEDIA_FOLDER / name, "rb") as stream:
+                    stored = default_storage.save(name, stream)
+                if stored != name:  # storage renamed it: the records would point elsewhere
+                    raise BagRefused(f"could not store {name} under its own name")
+    return counts
