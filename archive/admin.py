@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import HistoryAdmin, WorkflowAdmin
+from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
 from portal.publishing import Status
 
 from . import media
@@ -143,7 +143,7 @@ PENDING_IMPORT = "archive-pending-import"  # session key: files waiting for conf
 @admin.register(Document)
 class DocumentAdmin(WorkflowAdmin):
     list_display = ["title", "issuer", "issued_on", "kind", "language", "publication"]
-    list_filter = ["kind", "issuer", IssuedYearFilter, "language", "status", TagFilter]
+    list_filter = ["kind", "issuer", IssuedYearFilter, "language", PublicationFilter, TagFilter]
     list_select_related = ["issuer"]
     search_fields = ["title", "body", "summary", "reference_number", "issuer__name", "slug"]
     date_hierarchy = "issued_on"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
-from portal.admin import HistoryAdmin, WorkflowAdmin
+from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
 
 from .checks import check_document, documents_by_claim
 from .models import Commemoration, Event, Figure, Person, Place, Tribute
@@ -35,7 +35,7 @@ class FigureInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(WorkflowAdmin):
     list_display = ["name", "dates_display", "date_precision", "publication"]
-    list_filter = ["status", "date_precision", "places"]
+    list_filter = [PublicationFilter, "date_precision", "places"]
     search_fields = ["name", "alternative_names", "description", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["places", "documents"]
@@ -56,7 +56,7 @@ class EventAdmin(WorkflowAdmin):
 @admin.register(Person)
 class PersonAdmin(WorkflowAdmin):
     list_display = ["name", "event", "death_display", "age", "place", "publication"]
-    list_filter = ["status", "event"]
+    list_filter = [PublicationFilter, "event"]
     list_select_related = ["event", "place"]
     search_fields = ["name", "name_variants", "biography"]
     prepopulated_fields = {"slug": ["name"]}
@@ -86,7 +86,7 @@ class PersonAdmin(WorkflowAdmin):
 @admin.register(Commemoration)
 class CommemorationAdmin(WorkflowAdmin):
     list_display = ["name", "event", "date_display", "kind", "place", "publication"]
-    list_filter = ["status", "kind", "event"]
+    list_filter = [PublicationFilter, "kind", "event"]
     list_select_related = ["event", "place"]
     search_fields = ["name", "description", "venue", "participants"]
     prepopulated_fields = {"slug": ["name"]}

@@ -76,6 +76,30 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return render(request, "admin/history_compare.html", context)
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """The status, with "scheduled" and "public now" told apart."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            *Status.choices,
+            ("scheduled", _("Scheduled for later")),
+            ("public", _("Public now")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "public":
+            return queryset.public()
+        if value == "scheduled":
+            return queryset.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
 class WorkflowAdmin(HistoryAdmin):
     """Draft → in review → published (now or at a set time) → withdrawn, with two roles."""
 

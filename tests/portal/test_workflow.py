@@ -188,8 +188,8 @@ def test_a_scheduled_document_is_public_nowhere_until_its_time(publisher_client)
     document.refresh_from_db()
     assert document.is_scheduled
     assert not any(public_surfaces(document).values())
-    listing = publisher_client.get(CHANGELIST).content.decode()
-    assert "Scheduled for" in listing
+    listing = publisher_client.get(CHANGELIST, {"publication": "scheduled"}).content.decode()
+    assert "Scheduled for" in listing and "Zeitplan statement" in listing
 
     with time_machine.travel("2026-12-01 08:59Z", tick=False):
         assert Client().get(document.get_absolute_url()).status_code == 404
