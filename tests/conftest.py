@@ -38,6 +38,23 @@ def _with_dates(fields: dict) -> dict:
     }
 
 
+def document_form(document, **changes) -> dict:
+    """The admin change form of ``document`` as a browser would post it back, with changes."""
+    return {
+        "title": document.title,
+        "slug": document.slug,
+        "kind": document.kind,
+        "issuer": document.issuer.pk,
+        "issued_on": document.issued_on.isoformat(),
+        "status": document.status,
+        "body": document.body,
+        "language": document.language,
+        "tags": "",
+        **EMPTY_INLINES,
+        **changes,
+    }
+
+
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from archive.models import Attachment
 from portal.publishing import Status
-from tests.conftest import EMPTY_INLINES, make_document, make_event, make_person
+from tests.conftest import document_form, make_document, make_event, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -58,24 +58,17 @@ def draft(db):
 
 def upload(client, document, name, content, **fields):
     """Post the document's change form with one new attachment, as the admin inline does."""
-    data = {
-        "title": document.title,
-        "slug": document.slug,
-        "kind": document.kind,
-        "issuer": document.issuer.pk,
-        "issued_on": document.issued_on.isoformat(),
-        "status": document.status,
-        "body": document.body,
-        "language": document.language,
-        "tags": "",
-        **EMPTY_INLINES,
-        f"{PREFIX}-TOTAL_FORMS": "1",
-        f"{PREFIX}-0-file": SimpleUploadedFile(name, content),
-        f"{PREFIX}-0-alt_text": fields.get("alt_text", ""),
-        f"{PREFIX}-0-caption": fields.get("caption", ""),
-        f"{PREFIX}-0-credit": "",
-        f"{PREFIX}-0-position": "0",
+    attachment = {
+        "TOTAL_FORMS": "1",
+        "0-file": SimpleUploadedFile(name, content),
+        "0-alt_text": fields.get("alt_text", ""),
+        "0-caption": fields.get("caption", ""),
+        "0-credit": "",
+        "0-position": "0",
     }
+    data = document_form(
+        document, **{f"{PREFIX}-{key}": value for key, value in attachment.items()}
+    )
     return client.post(f"/admin/archive/document/{document.pk}/change/", data)
 
 

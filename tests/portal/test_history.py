@@ -3,27 +3,11 @@
 import pytest
 
 from portal.publishing import Status
-from tests.conftest import EMPTY_INLINES, make_document, make_event
+from tests.conftest import document_form, make_document, make_event
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/archive/document/"
-
-
-def form_of(document, **changes):
-    return {
-        "title": document.title,
-        "slug": document.slug,
-        "kind": document.kind,
-        "issuer": document.issuer.pk,
-        "issued_on": document.issued_on.isoformat(),
-        "status": document.status,
-        "body": document.body,
-        "language": document.language,
-        "tags": "",
-        **EMPTY_INLINES,
-        **changes,
-    }
 
 
 @pytest.fixture
@@ -32,7 +16,7 @@ def edited(editor_client):
     document = make_document(status=Status.DRAFT, summary="First summary.")
     for summary in ["Second summary.", "Third summary."]:
         response = editor_client.post(
-            f"{CHANGELIST}{document.pk}/change/", form_of(document, summary=summary)
+            f"{CHANGELIST}{document.pk}/change/", document_form(document, summary=summary)
         )
         assert response.status_code == 302
     return document
@@ -65,7 +49,7 @@ def test_a_version_is_restored_and_the_restore_is_itself_recorded(editor_client,
     url = f"{CHANGELIST}{edited.pk}/history/{first.history_id}/"
     page = editor_client.get(url)
     assert page.status_code == 200 and "First summary." in page.content.decode()
-    response = editor_client.post(url, form_of(edited, summary="First summary."))
+    response = editor_client.post(url, document_form(edited, summary="First summary."))
     assert response.status_code == 302
     edited.refresh_from_db()
     assert edited.summary == "First summary."
@@ -80,7 +64,7 @@ def test_an_editor_cannot_restore_over_a_published_item(editor_client, edited):
     # The old version was a draft; the item is published now: restoring it is a publisher's call.
     response = editor_client.post(
         f"{CHANGELIST}{edited.pk}/history/{first.history_id}/",
-        form_of(edited, status="draft", summary="First summary."),
+        document_form(edited, status="draft", summary="First summary."),
     )
     assert response.status_code == 403
     edited.refresh_from_db()

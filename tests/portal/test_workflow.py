@@ -12,29 +12,12 @@ from archive.models import Document
 from memorials.models import Event
 from portal import roles
 from portal.publishing import Status
-from tests.conftest import EMPTY_INLINES, make_document, make_event, make_organization
+from tests.conftest import document_form, make_document, make_event, make_organization
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/archive/document/"
 NOW = "2026-11-25 12:00Z"
-
-
-def document_form(document, **changes):
-    """The change form of ``document`` as the admin would post it back."""
-    return {
-        "title": document.title,
-        "slug": document.slug,
-        "kind": document.kind,
-        "issuer": document.issuer.pk,
-        "issued_on": document.issued_on.isoformat(),
-        "status": document.status,
-        "body": document.body,
-        "language": document.language,
-        "tags": "",
-        **EMPTY_INLINES,
-        **changes,
-    }
 
 
 def public_surfaces(document) -> dict[str, bool]:
