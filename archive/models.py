@@ -229,6 +229,17 @@ class Document(Publishable):
             public_from=self.published_at,
         )
 
+    def other_language_versions(self):
+        """The public translations of this document, and the document it translates."""
+        original = self.translation_of_id or self.pk
+        return (
+            Document.objects.public()
+            .filter(models.Q(pk=original) | models.Q(translation_of_id=original))
+            .exclude(pk=self.pk)
+            .select_related("issuer")
+            .order_by("language")
+        )
+
     @property
     def public_change_time(self):
         """As ``with_public_change_time()`` computes it, for one document."""

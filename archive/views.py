@@ -40,6 +40,7 @@ def document_detail(request, year, slug):
         "document": document,
         "metadata": metadata.for_document(document, request),
         "citation": citations.chicago(document, url),
+        "other_versions": document.other_language_versions(),
     }
     return mark_preview(render(request, "archive/document_detail.html", context), document)
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,13 +26,36 @@ class Precision(models.TextChoices):
 MILESTONE_EVERY = 5
 
 
-def ordinal(number: int) -> str:
-    """English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 111th."""
+# Azerbaijani ordinal suffixes follow the vowel of the number's last spoken word: 18-ci
+# (səkkiz), 30-cu (otuz), 6-cı (altı), 3-cü (üç), 100-cü (yüz), 1000-ci (min).
+_AZ_UNITS = {1: "ci", 2: "ci", 3: "cü", 4: "cü", 5: "ci", 6: "cı", 7: "ci", 8: "ci", 9: "cu"}
+_AZ_TENS = {1: "cu", 2: "ci", 3: "cu", 4: "cı", 5: "ci", 6: "cı", 7: "ci", 8: "ci", 9: "cı"}
+
+
+def ordinal(number: int, language: str = "en") -> str:
+    """The ordinal as written in ``language``: 18th, 18-ci, 18-я (Russian, for годовщина)."""
+    if language == "az":
+        if number % 10:
+            suffix = _AZ_UNITS[number % 10]
+        elif number % 100:
+            suffix = _AZ_TENS[number % 100 // 10]
+        else:
+            suffix = "cü" if number % 1000 else "ci"
+        return f"{number}-{suffix}"
+    if language == "ru":
+        return f"{number}-я"
     if 10 <= number % 100 <= 20:
         suffix = "th"
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def az_ablative(number: int, written: str | None = None) -> str:
+    """The number with the Azerbaijani ablative ending, by the same vowel harmony as the
+    ordinal: 130-dan (otuz), 20-dən (iyirmi)."""
+    back = ordinal(number, "az").endswith(("cı", "cu"))
+    return f"{written or number}-{'dan' if back else 'dən'}"
 
 
 def is_milestone(number: int) -> bool:
@@ -46,14 +71,15 @@ def observed_date(original: datetime.date, year: int) -> datetime.date:
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
-    """'20 January 1990', 'January 2008' or '1990', as precisely as the date is known."""
+    """'20 January 1990', 'January 2008' or '1990', as precisely as the date is known, in
+    the reader's language."""
     if value is None:
         return ""
     if precision == Precision.YEAR:
         return str(value.year)
     if precision == Precision.MONTH:
-        return f"{calendar.month_name[value.month]} {value.year}"
-    return f"{value.day} {calendar.month_name[value.month]} {value.year}"
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def period_of(value: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
@@ -74,7 +100,9 @@ class Anniversary:
 
     @property
     def label(self) -> str:
-        return f"{ordinal(self.number)} anniversary"
+        return _("%(ordinal)s anniversary") % {
+            "ordinal": ordinal(self.number, (get_language() or "en")[:2])
+        }
 
     @property
     def is_milestone(self) -> bool:

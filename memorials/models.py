@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -464,6 +465,15 @@ class Commemoration(Publishable):
         )
 
 
+# How a qualified number reads. Azerbaijani puts the number first, with a suffix:
+# translations may use %(value_from)s, the number with its ablative ending (130-dan).
+QUALIFIED_VALUES = {
+    "more-than": _("more than %(value)s"),
+    "at-least": _("at least %(value)s"),
+    "about": _("about %(value)s"),
+}
+
+
 class FigureQuerySet(models.QuerySet):
     def public(self):
         """Figures whose event and source document are both public."""
@@ -560,9 +570,15 @@ class Figure(models.Model):
 
     @property
     def value_display(self) -> str:
-        if self.qualifier == self.Qualifier.EXACT:
-            return f"{self.value:,}"
-        return f"{self.get_qualifier_display()} {self.value:,}"
+        """'more than 130', in the reader's language ('130-dan çox', 'более 130')."""
+        value = formats.number_format(self.value, force_grouping=True)
+        pattern = QUALIFIED_VALUES.get(self.qualifier)
+        if pattern is None:
+            return value
+        return pattern % {
+            "value": value,
+            "value_from": anniversaries.az_ablative(self.value, value),
+        }
 
     def clean(self):
         if self.measure == self.Measure.OTHER and not self.measure_label.strip():

@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from .anniversaries import Precision, format_partial_date
 
 # A dated item this close to an anniversary is labelled as that anniversary.
@@ -27,15 +29,15 @@ class TimelineEntry:
 def anniversary_label(event, day: datetime.date) -> str:
     """'18th anniversary' near an anniversary; otherwise how long after the event."""
     if day < event.start_date:
-        return "before the event"
+        return gettext("before the event")
     anniversary = event.anniversary_near(day)
     if anniversary and abs((anniversary.date - day).days) <= ANNIVERSARY_WINDOW_DAYS:
         return anniversary.label
     start = event.start_date
     years = day.year - start.year - ((day.month, day.day) < (start.month, start.day))
     if years < 1:
-        return "within the first year"
-    return f"{years} year{'s' if years != 1 else ''} after"
+        return gettext("within the first year")
+    return ngettext("%(years)d year after", "%(years)d years after", years) % {"years": years}
 
 
 def build_timeline(event, documents, commemorations) -> list[TimelineEntry]:
@@ -46,7 +48,7 @@ def build_timeline(event, documents, commemorations) -> list[TimelineEntry]:
             kind="event",
             title=event.name,
             url=event.get_absolute_url(),
-            label="the event",
+            label=gettext("the event"),
         )
     ]
     entries += [

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archive.models import Document
@@ -123,12 +124,12 @@ def leave_tribute(request, slug, subject_model):
     sender = sender_of(request)
     if over_rate_limit(sender):
         form.add_error(
-            None, "You have sent several tributes in a short time. Please try again later."
+            None, _("You have sent several tributes in a short time. Please try again later.")
         )
         return detail(request, slug, tribute_form=form, status=429)
     receive(form, subject_field=subject_model._meta.model_name, subject=subject, sender=sender)
     messages.success(
-        request, "Thank you. Your tribute will appear here once an editor has approved it."
+        request, _("Thank you. Your tribute will appear here once an editor has approved it.")
     )
     return redirect(f"{subject.get_absolute_url()}#tributes")
 

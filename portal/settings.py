@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,7 +143,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The interface in English (at the root), Azerbaijani (/az/…) and Russian (/ru/…). Compiled
+# translations are checked in under locale/, so running the site needs no gettext.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("az", "Azərbaycanca"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as the archive writes them: 21 January 2008.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -11,11 +12,17 @@ admin.site.site_header = "Commemoration portal — editors"
 admin.site.site_title = "Commemoration portal"
 admin.site.index_title = "Archive and memorials"
 
-urlpatterns = [
+# Pages for people, in each interface language: English at the root, /az/…, /ru/….
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("archive/", include("archive.urls")),
     path("", include("memorials.urls")),
     path("search/", views.search_page, name="search"),
+    prefix_default_language=False,
+)
+
+# Machine-readable endpoints and the admin: one address each, in no language.
+urlpatterns += [
     path("feeds/documents/", feeds.DocumentsFeed(), name="feed-documents"),
     path("feeds/commemorations/", feeds.CommemorationsFeed(), name="feed-commemorations"),
     path(

@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from archive.models import Document, Language
 from memorials.views import home_sections
@@ -38,18 +39,18 @@ def healthz(request):
 RESULTS_PER_PAGE = 20
 # kind: (one, many)
 KIND_LABELS = {
-    "document": ("Document", "Documents"),
-    "event": ("Event", "Events"),
-    "commemoration": ("Commemoration", "Commemorations"),
-    "person": ("Person", "People"),
-    "place": ("Place", "Places"),
+    "document": (_("Document"), _("Documents")),
+    "event": (_("Event"), _("Events")),
+    "commemoration": (_("Commemoration"), _("Commemorations")),
+    "person": (_("Person"), _("People")),
+    "place": (_("Place"), _("Places")),
 }
 FACET_TITLES = {
-    "kind": "Kind",
-    "year": "Year",
-    "issuer": "Issuer",
-    "language": "Language",
-    "tag": "Tag",
+    "kind": _("Kind"),
+    "year": _("Year"),
+    "issuer": _("Issuer"),
+    "language": _("Language"),
+    "tag": _("Tag"),
 }
 
 

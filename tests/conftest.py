@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 
 from archive.models import Document, Organization
 from portal import roles, search
@@ -53,6 +54,15 @@ def document_form(document, **changes) -> dict:
         **EMPTY_INLINES,
         **changes,
     }
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request in /az/ or /ru/ leaves its language active in the thread; each test starts,
+    and computes URLs, in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

@@ -1,6 +1,9 @@
 import json
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -15,3 +18,23 @@ def json_ld(data: dict):
     """A schema.org description as a JSON-LD script element, safe to embed."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in every interface language: (code, name, absolute URL, is current)."""
+    request = context["request"]
+    current = translation.get_language()
+    versions = []
+    for code, name in settings.LANGUAGES:
+        path = translate_url(request.get_full_path(), code)
+        versions.append((code, name, request.build_absolute_uri(path), code == current))
+    return versions
+
+
+@register.filter
+def in_current_language(path: str) -> str:
+    """A site path (stored in English, like a search entry's) for the reader's language."""
+    reader = translation.get_language()
+    with translation.override(settings.LANGUAGE_CODE):  # resolve it as the English path it is
+        return translate_url(path, reader)
