@@ -1,0 +1,79 @@
+"""Browser tests: a real Chromium (Debian's package) driven by Playwright, against the live
+test server, with axe-core (from npm) injected into each page.
+
+Locally, without Chromium or axe-core, these tests skip and say how to install them; in CI
+(``CI`` set) a missing browser fails the run instead.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "screenshots"  # ignored by git: for people to look at
+
+
+def _missing() -> str:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`"
+    if not AXE.exists():
+        return "no axe-core: run `npm ci` in the project folder"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "no Playwright: run `make install`"
+    return ""
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A Chromium for one test. Playwright's sync API runs an event loop in this thread
+    while it lives, so it must not outlive the test: later tests' database calls would be
+    taken for async code. The test's own ORM calls are synchronous: allowed, for it only."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests cannot run in CI: {missing}")
+        pytest.skip(f"Browser tests skipped: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.1 A and AA violations axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag",
+            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
