@@ -9,6 +9,8 @@ from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
 from .checks import check_document, documents_by_claim
 from .models import Commemoration, Event, Figure, Person, Place, Tribute
 
+NAMES_IN_LANGUAGES = _("Name in the interface languages")
+
 
 @admin.register(Place)
 class PlaceAdmin(HistoryAdmin):
@@ -18,7 +20,16 @@ class PlaceAdmin(HistoryAdmin):
     search_fields = ["name", "name_variants", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
-    fields = ["name", "slug", "name_variants", "kind", "parent", ("latitude", "longitude")]
+    fields = [
+        "name",
+        "slug",
+        "name_language",
+        ("name_en", "name_az", "name_ru"),
+        "name_variants",
+        "kind",
+        "parent",
+        ("latitude", "longitude"),
+    ]
 
     @admin.display(description=_("variants"))
     def variant_list(self, place):
@@ -44,6 +55,7 @@ class EventAdmin(WorkflowAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "alternative_names", ("status", "published_at")]}),
+        (NAMES_IN_LANGUAGES, {"fields": ["name_language", ("name_en", "name_az", "name_ru")]}),
         (_("When and where"), {"fields": [("start_date", "end_date"), "date_precision", "places"]}),
         (_("About"), {"fields": ["description", "documents", "tags"]}),
     ]
@@ -64,6 +76,7 @@ class PersonAdmin(WorkflowAdmin):
     inlines = [AttachmentInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "name_variants", "event", ("status", "published_at")]}),
+        (NAMES_IN_LANGUAGES, {"fields": ["name_language", ("name_en", "name_az", "name_ru")]}),
         (
             _("Life"),
             {

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from archive.models import Document, Organization
+from portal.naming import NamedInLanguages
 from portal.publishing import Publishable, PublishableQuerySet, public_q
 from portal.search import SearchData, latest
 
@@ -33,10 +34,11 @@ class SlugManager(models.Manager):
 class PlaceQuerySet(models.QuerySet):
     def name_groups(self):
         """Each place's spellings, for search (portal.search.register)."""
-        return [[place.name, *place.variants] for place in self.exclude(name_variants="")]
+        places = self.exclude(name_variants="", name_en="", name_az="", name_ru="")
+        return [[place.name, *place.variants, *place.translated_names] for place in places]
 
 
-class Place(models.Model):
+class Place(NamedInLanguages, models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         REGION = "region", _("Region")
@@ -105,7 +107,7 @@ class Place(models.Model):
             title=self.name,
             url=self.get_absolute_url(),
             text=parent or self.get_kind_display(),
-            names=tuple(self.variants),
+            names=(*self.variants, *self.translated_names),
         )
 
     def search_dependents(self):
@@ -125,8 +127,8 @@ class EventQuerySet(PublishableQuerySet):
         return self.prefetch_related("places")
 
     def name_groups(self):
-        events = self.public().exclude(alternative_names="")
-        return [[event.name, *event.other_names] for event in events]
+        events = self.public().exclude(alternative_names="", name_en="", name_az="", name_ru="")
+        return [[event.name, *event.other_names, *event.translated_names] for event in events]
 
     def anniversaries_between(self, start: datetime.date, end: datetime.date):
         """(event, anniversary) pairs within [start, end], soonest first."""
@@ -149,7 +151,7 @@ class EventQuerySet(PublishableQuerySet):
         return [(event, anniversary) for event, anniversary in pairs if anniversary]
 
 
-class Event(Publishable):
+class Event(NamedInLanguages, Publishable):
     name = models.CharField(_("name"), max_length=200)
     alternative_names = models.TextField(
         _("alternative names"), blank=True, help_text=_("One per line, in any language or script.")
@@ -226,7 +228,7 @@ class Event(Publishable):
             title=self.name,
             url=self.get_absolute_url(),
             text="\n\n".join(filter(None, [self.description, ", ".join(places)])),
-            names=tuple(self.other_names),
+            names=(*self.other_names, *self.translated_names),
             date=self.start_date,
             tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
             public_from=self.published_at,
@@ -254,15 +256,15 @@ class PersonQuerySet(PublishableQuerySet):
         return self.select_related("event", "place")
 
     def name_groups(self):
-        people = self.public().exclude(name_variants="")
-        return [[person.name, *person.variants] for person in people]
+        people = self.public().exclude(name_variants="", name_en="", name_az="", name_ru="")
+        return [[person.name, *person.variants, *person.translated_names] for person in people]
 
     def named(self, text: str):
         """People whose name or any recorded variant contains ``text``."""
         return self.filter(Q(name__icontains=text) | Q(name_variants__icontains=text))
 
 
-class Person(Publishable):
+class Person(NamedInLanguages, Publishable):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_variants = models.TextField(
@@ -342,7 +344,7 @@ class Person(Publishable):
             title=self.name,
             url=self.get_absolute_url(),
             text="\n\n".join(filter(None, [self.biography, event and event.name, place])),
-            names=tuple(self.variants),
+            names=(*self.variants, *self.translated_names),
             date=self.death_date,
             public_from=latest(self.published_at, event and event.published_at),
         )

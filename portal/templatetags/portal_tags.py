@@ -38,3 +38,24 @@ def in_current_language(path: str) -> str:
     reader = translation.get_language()
     with translation.override(settings.LANGUAGE_CODE):  # resolve it as the English path it is
         return translate_url(path, reader)
+
+
+@register.filter
+def local_name(item) -> str:
+    """A place's, event's or person's name in the reader's language, as HTML. The original,
+    where no translation is recorded, keeps its own ``lang`` and shows as such."""
+    name, language = item.name_for()
+    if language == translation.get_language():
+        return format_html("{}", name)
+    return format_html(
+        '<span class="original-name" lang="{}" title="{}">{}</span>',
+        language,
+        translation.gettext("Name as recorded in the sources"),
+        name,
+    )
+
+
+@register.filter
+def local_name_text(item) -> str:
+    """The same, as plain text (for titles and options)."""
+    return item.name_for()[0]

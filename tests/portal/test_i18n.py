@@ -25,6 +25,7 @@ PUBLIC_SOURCES = (
     "memorials/timeline.py",
     "memorials/anniversaries.py",
     "memorials/tributes.py",
+    "portal/templatetags/",
 )
 PUBLIC_PAGES = [
     "/",
@@ -189,3 +190,18 @@ def test_translations_of_a_document_link_each_other_with_their_language(client, 
     assert 'hreflang="en">English</a>' in translated
     assert '<div class="body" lang="ru">' in translated
     assert Path(LOCALE).is_dir()
+
+
+def test_names_in_the_readers_language_or_visibly_the_original(client, seed):
+    assert "<h1>Bakı</h1>" in client.get("/az/places/baku/").content.decode()
+    assert "<h1>Баку</h1>" in client.get("/ru/places/baku/").content.decode()
+    assert "<h1>Baku</h1>" in client.get("/places/baku/").content.decode()
+    # No Azerbaijani name is recorded for the event: the original shows, marked as English.
+    html = client.get("/az/events/black-january/").content.decode()
+    assert (
+        '<h1><span class="original-name" lang="en" title="Mənbələrdə qeyd olunduğu kimi ad">Black January</span></h1>'
+        in html
+    )
+    assert "<title>Black January · Anım portalı</title>" in html
+    events = client.get("/ru/events/black-january/").content.decode()
+    assert '<a href="/ru/places/baku/">Баку</a>' in events

@@ -1,0 +1,45 @@
+"""Names of places, events and people in the reader's language, where one is recorded.
+
+The ``name`` field is the name as the sources give it, in ``name_language``. A name in each
+interface language may be recorded beside it; where none is, pages show the original, marked
+with its own language (``portal_tags.local_name``) so that a reader sees it is not translated.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class NamedInLanguages(models.Model):
+    name_language = models.CharField(
+        _("language of the name"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the name above, as the sources give it."),
+    )
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_az = models.CharField(_("name in Azerbaijani"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def name_for(self, language: str | None = None) -> tuple[str, str]:
+        """(name, its language) for a reader of ``language``: the recorded name in that
+        language, or the original with the original's language."""
+        language = (language or translation.get_language() or "en")[:2]
+        if language == self.name_language:
+            return self.name, language
+        local = getattr(self, f"name_{language}", "")
+        return (local, language) if local else (self.name, self.name_language)
+
+    @property
+    def local_name(self) -> str:
+        return self.name_for()[0]
+
+    @property
+    def translated_names(self) -> list[str]:
+        names = [self.name_en, self.name_az, self.name_ru]
+        return [name for name in names if name and name != self.name]
