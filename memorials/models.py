@@ -101,12 +101,14 @@ class Place(NamedInLanguages, models.Model):
         return split_lines(self.name_variants)
 
     def search_data(self) -> SearchData:
-        parent = f"{self.get_kind_display()} in {self.parent.name}" if self.parent else ""
+        # Only names: the index is built once, in no reader's language, so it holds no words
+        # of the interface ("City in …") that a Russian reader would then meet in English.
+        parent = [self.parent.name, *self.parent.translated_names] if self.parent else []
         return SearchData(
             kind="place",
             title=self.name,
             url=self.get_absolute_url(),
-            text=parent or self.get_kind_display(),
+            text=", ".join(parent),
             names=(*self.variants, *self.translated_names),
         )
 

@@ -57,6 +57,7 @@ ENGLISH_INTERFACE = [
     "Page ",
     "candle",
     "result",
+    "City in",
 ]
 
 
