@@ -6,9 +6,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
-        from portal import search
+        from portal import freshness, search
 
-        from .models import Document, Organization
+        from .models import Attachment, Document, Organization
 
         search.register(Document)
         search.follow(Organization)
+        freshness.track(Document, Organization, Attachment)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archive.models import Document
+from portal import freshness
 from portal.publishing import mark_preview, public_q
 
 from . import metadata
@@ -186,6 +187,7 @@ def upcoming_commemorations(start, end):
     return [c for c in candidates if c.period[1] >= start]
 
 
+@freshness.conditional(freshness.site_version(Event, Commemoration))
 def calendar_ics(request):
     base_url = f"{request.scheme}://{request.get_host()}"
     events = Event.objects.public()

@@ -6,9 +6,11 @@ of the form, the publish time field, the actions and the change permission itsel
 version or a crafted POST.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import throttling
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish
 
 
@@ -190,3 +193,30 @@ class WorkflowAdmin(HistoryAdmin):
         if not self.has_publish_permission(request):
             queryset = queryset.filter(status__in=EDITOR_STATUSES)
         self._move(request, queryset, Status.DRAFT)
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, refusing an address that has failed too often (throttling.py)."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed attempts from this address. Try again in %(minutes)d minutes."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if throttling.is_locked(self.request, username):
+            raise ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttling.record_failure(self.request, username)
+            raise
+        throttling.clear(self.request, username)
+        return cleaned

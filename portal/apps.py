@@ -7,7 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import roles, search
+        from taggit.models import Tag, TaggedItem
+
+        from . import freshness, roles, search
 
         search.connect_tag_signals()
+        freshness.track(Tag, TaggedItem)
         post_migrate.connect(roles.setup_roles_after_migrate, dispatch_uid="portal-setup-roles")

@@ -59,3 +59,16 @@ class SearchEntryTag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ContentChange(models.Model):
+    """One row: when the public content last changed (portal/freshness.py).
+
+    Every save or delete of a content model updates it, so conditional GETs (ETag,
+    Last-Modified) can answer 304 without rendering, and never after a change — in every
+    worker and instance, since it lives in the database, not in a process's memory."""
+
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.changed_at.isoformat()

@@ -4,10 +4,14 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from archive import views as archive_views
+from archive.models import Document
+from memorials.models import Commemoration, Event
 
-from . import api, feeds, oai, views
+from . import api, feeds, freshness, oai, views
+from .admin import ThrottledAdminLoginForm
 from .sitemaps import SITEMAPS
 
+admin.site.login_form = ThrottledAdminLoginForm
 admin.site.site_header = "Commemoration portal — editors"
 admin.site.site_title = "Commemoration portal"
 admin.site.index_title = "Archive and memorials"
@@ -23,8 +27,18 @@ urlpatterns = i18n_patterns(
 
 # Machine-readable endpoints and the admin: one address each, in no language.
 urlpatterns += [
-    path("feeds/documents/", feeds.DocumentsFeed(), name="feed-documents"),
-    path("feeds/commemorations/", feeds.CommemorationsFeed(), name="feed-commemorations"),
+    path(
+        "feeds/documents/",
+        freshness.conditional(freshness.site_version(Document))(feeds.DocumentsFeed()),
+        name="feed-documents",
+    ),
+    path(
+        "feeds/commemorations/",
+        freshness.conditional(freshness.site_version(Event, Commemoration))(
+            feeds.CommemorationsFeed()
+        ),
+        name="feed-commemorations",
+    ),
     path(
         "sitemap.xml",
         sitemap_views.index,

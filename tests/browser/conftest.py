@@ -51,12 +51,29 @@ def browser(monkeypatch):
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _page(browser, live_server, **options):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, **options
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page as visitors get it: the site's Content Security Policy applies."""
+    context, page = _page(browser, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def audit_page(browser, live_server):
+    """A page into which axe-core can be injected: the policy forbids inline scripts, so
+    this context alone bypasses it."""
+    context, page = _page(browser, live_server, bypass_csp=True)
     yield page
     context.close()
 

@@ -92,7 +92,8 @@ def test_an_editor_imports_publishes_and_finds_a_press_release(page, django_user
 
 
 @pytest.mark.parametrize("language", ["en", "az", "ru"])
-def test_the_main_pages_have_no_accessibility_violations(page, published_seed, language):
+def test_the_main_pages_have_no_accessibility_violations(audit_page, published_seed, language):
+    page = audit_page
     prefix = "" if language == "en" else f"/{language}"
     found = {}
     for name, path in PAGES.items():
@@ -123,7 +124,8 @@ def test_keyboard_users_skip_to_the_content_and_see_the_focus(page, published_se
     assert re.search(r"#main$", page.url)
 
 
-def test_the_accessibility_check_does_find_violations(page):
+def test_the_accessibility_check_does_find_violations(audit_page):
+    page = audit_page
     """The harness itself: a page with an unlabelled image and field must fail."""
     page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
     assert {v["id"] for v in axe_violations(page)} >= {"image-alt", "label", "html-has-lang"}
