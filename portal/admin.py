@@ -103,10 +103,37 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EditTokenFormMixin:
+    """Refuse a save based on an older version of the item than the one stored now."""
+
+    def clean(self):
+        cleaned = super().clean()
+        token = self.data.get("_edit_token")
+        if token and self.instance.pk:
+            stored = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if stored is not None and stored.isoformat() != token:
+                raise ValidationError(
+                    _(
+                        "Someone else saved this item after you opened it. Your changes were "
+                        "not saved: open it again to see theirs, then make yours."
+                    ),
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
 class WorkflowAdmin(HistoryAdmin):
     """Draft → in review → published (now or at a set time) → withdrawn, with two roles."""
 
     actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
+    # The change form carries the item's last-saved time, so that of two editors saving the
+    # same item the second is told, instead of silently overwriting the first.
+    change_form_template = "admin/change_form_with_edit_token.html"
 
     def stored_status(self, item) -> str | None:
         """The item's status in the database, whatever a form or an old version says."""
@@ -135,7 +162,11 @@ class WorkflowAdmin(HistoryAdmin):
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = type(
+            "EditTokenForm",
+            (EditTokenFormMixin, super().get_form(request, obj, change=change, **kwargs)),
+            {},
+        )
         status = form.base_fields.get("status")
         if status is not None:
             allowed = allowed_statuses(request.user, self.model, self.stored_status(obj))

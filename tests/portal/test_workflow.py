@@ -218,3 +218,24 @@ def test_people_and_commemorations_wait_for_their_event(client):
             name in results for name in ["Zeitplan event", "Zeitplan person", "Zeitplan vigil"]
         )
         assert Event.objects.public().filter(pk=event.pk).exists()
+
+
+def test_two_editors_saving_the_same_item_do_not_overwrite_each_other(editor, django_user_model):
+    draft = make_document(status=Status.DRAFT, summary="First.")
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    colleague.groups.set(editor.groups.all())
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(colleague)
+    url = f"{CHANGELIST}{draft.pk}/change/"
+    tokens = []
+    for desk in [first, second]:
+        html = desk.get(url).content.decode()
+        tokens.append(html.split('name="_edit_token" value="')[1].split('"')[0])
+    saved = first.post(url, document_form(draft, summary="Editor's.", _edit_token=tokens[0]))
+    assert saved.status_code == 302
+    refused = second.post(url, document_form(draft, summary="Colleague's.", _edit_token=tokens[1]))
+    assert refused.status_code == 200
+    assert "Someone else saved this item after you opened it" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Editor's."
