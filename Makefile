@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local mode: DEBUG on, SQLite under var/. Production sets its own environment (README).
 LOCAL := DEBUG=1
 
-.PHONY: install run serve test lint check clean
+.PHONY: install run serve test lint check clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The benchmark (benchmarks/run.py): SCALE=1 is the issue's default size; DATABASE_URL for PostgreSQL.
+SCALE ?= 1
+bench: install
+	$(BIN)/python benchmarks/run.py --scale $(SCALE)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,55 @@
+"""`make bench` runs end to end and prints its JSON report (a tiny size, for speed)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def test_the_benchmark_prints_a_complete_report():
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/run.py",
+            "--scale",
+            "0.0005",
+            "--repeat",
+            "2",
+            "--seconds",
+            "0.3",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["sizes"]["documents"] == 50
+    for page in [
+        "home",
+        "archive",
+        "archive_filtered",
+        "document",
+        "event",
+        "people",
+        "search",
+        "calendar_ics",
+        "feed_documents",
+        "sitemap",
+        "oai_list_records",
+        "api_documents",
+    ]:
+        assert report["pages"][page]["queries"] > 0 and report["pages"][page]["p95_ms"] > 0
+    assert report["pages"]["document"]["304_p95_ms"] > 0
+    server = report["server"]
+    assert server["healthz_rps"] > 0 and "document_304_ratio_to_healthz" in server
+    load = server["load_test"]
+    assert load["server_errors"] == 0 and load["editor_saves_lost"] == 0
+    assert (
+        load["tributes_stored"] == load["tributes_accepted"] and load["tributes_stored_twice"] == 0
+    )
