@@ -62,15 +62,18 @@ def environment(var_dir: Path, database_url: str) -> dict:
     return env
 
 
+def server_arguments(url: str) -> list[str]:
+    """createdb/dropdb options naming the PostgreSQL server of ``url``."""
+    parsed = urllib.parse.urlsplit(url)
+    server = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
+    return server + (["-U", parsed.username] if parsed.username else [])
+
+
 def throwaway_postgres(url: str) -> tuple[str, str]:
     """A new database on the server of ``url``; returns (its URL, its name)."""
-    parsed = urllib.parse.urlsplit(url)
     name = f"portal_bench_{secrets.token_hex(4)}"
-    server = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
-    if parsed.username:
-        server += ["-U", parsed.username]
-    subprocess.run(["createdb", *server, name], check=True)
-    return urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")), name
+    subprocess.run(["createdb", *server_arguments(url), name], check=True)
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}")), name
 
 
 # Synthetic content -----------------------------------------------------------------------------
@@ -445,10 +448,7 @@ def main():
     finally:
         connection.close()
         if postgres_name:
-            parsed = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-            server = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
-            if parsed.username:
-                server += ["-U", parsed.username]
+            server = server_arguments(os.environ["DATABASE_URL"])
             subprocess.run(["dropdb", *server, "--if-exists", postgres_name], check=False)
 
 

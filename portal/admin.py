@@ -6,6 +6,7 @@ of the form, the publish time field, the actions and the change permission itsel
 version or a crafted POST.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -103,7 +104,7 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EditTokenFormMixin:
+class EditTokenForm(forms.ModelForm):
     """Refuse a save based on an older version of the item than the one stored now."""
 
     def clean(self):
@@ -134,6 +135,7 @@ class WorkflowAdmin(HistoryAdmin):
     # The change form carries the item's last-saved time, so that of two editors saving the
     # same item the second is told, instead of silently overwriting the first.
     change_form_template = "admin/change_form_with_edit_token.html"
+    form = EditTokenForm
 
     def stored_status(self, item) -> str | None:
         """The item's status in the database, whatever a form or an old version says."""
@@ -162,11 +164,7 @@ class WorkflowAdmin(HistoryAdmin):
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = type(
-            "EditTokenForm",
-            (EditTokenFormMixin, super().get_form(request, obj, change=change, **kwargs)),
-            {},
-        )
+        form = super().get_form(request, obj, change=change, **kwargs)
         status = form.base_fields.get("status")
         if status is not None:
             allowed = allowed_statuses(request.user, self.model, self.stored_status(obj))

@@ -11,7 +11,7 @@ from django.test import Client
 from archive.models import Document
 from memorials.models import Tribute
 from portal import bags
-from tests.conftest import SEED_FILE, SEED_TITLE
+from tests.conftest import EMPTY_INLINES, SEED_FILE, SEED_TITLE
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +60,7 @@ def test_from_upload_to_public_page_to_bag(editor, publisher, media_root, tmp_pa
         status="published",
         published_at_0="2026-11-26",
         published_at_1="08:00:00",
-        **{
-            f"{prefix}-{count}": "0"
-            for prefix in ["archive-attachment-content_type-object_id", "Event_documents"]
-            for count in ["TOTAL_FORMS", "INITIAL_FORMS"]
-        },
+        **EMPTY_INLINES,
     )
     response = publishers_desk.post(f"/admin/archive/document/{document.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -4,8 +4,10 @@ SQLite: the online backup API (a plain file copy of a WAL database can miss rece
 PostgreSQL: pg_dump in its custom format, restored with pg_restore (README, "Backups").
 """
 
+import os
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,9 +32,8 @@ class Command(BaseCommand):
             return
         if vendor == "sqlite":
             connection.ensure_connection()
-            with sqlite3.connect(destination) as copy:
+            with closing(sqlite3.connect(destination)) as copy:
                 connection.connection.backup(copy)
-            copy.close()
         elif vendor == "postgresql":
             settings = connection.settings_dict
             command = ["pg_dump", "--format=custom", "--no-owner", f"--file={destination}"]
@@ -40,18 +41,15 @@ class Command(BaseCommand):
                 if settings.get(key):
                     command.append(f"{option}={settings[key]}")
             command.append(settings["NAME"])
-            environment = {"PGPASSWORD": settings.get("PASSWORD") or ""}
+            environment = {
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "PGPASSWORD": settings.get("PASSWORD") or "",
+            }
             result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-                command, env={**_path_only(), **environment}, capture_output=True, text=True
+                command, env=environment, capture_output=True, text=True
             )
             if result.returncode:
                 raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         else:
             raise CommandError(f"No backup method for {vendor}.")
         self.stdout.write(f"Backed up the {vendor} database to {destination}.")
-
-
-def _path_only() -> dict:
-    import os
-
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
