@@ -14,6 +14,7 @@ from .models import Attachment, Document
 DOCUMENTS_PER_PAGE = 20
 
 
+@freshness.public_page
 def document_list(request):
     documents = Document.objects.public()
     filters = ArchiveFilterForm(request.GET, documents=documents)
@@ -34,15 +35,7 @@ def _visible_document(request, year, slug):
     return get_object_or_404(documents, issued_on__year=year, slug=slug)
 
 
-def _document_version(request, year, slug):
-    """A public document's page changes with the document, or with anything it shows."""
-    document = Document.objects.public().filter(issued_on__year=year, slug=slug).first()
-    if document is None:
-        return None  # a preview, or a 404: never answered from a cache
-    return max(filter(None, [document.public_change_time, freshness.last_content_change()]))
-
-
-@freshness.conditional(_document_version)
+@freshness.public_page
 def document_detail(request, year, slug):
     document = _visible_document(request, year, slug)
     url = request.build_absolute_uri(document.get_absolute_url())

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
+from portal import freshness
 from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
 
 from .checks import check_document, documents_by_claim
@@ -168,6 +169,8 @@ class TributeAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, state, verb):
         changed = queryset.exclude(state=state).update(state=state)
+        if changed:
+            freshness.touch()  # update() sends no signal; the pages showing tributes change
         self.message_user(request, f"{changed} tribute(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description=_("Approve the selected tributes"))

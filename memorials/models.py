@@ -652,3 +652,8 @@ class Tribute(models.Model):
     @property
     def subject(self):
         return self.event or self.person
+
+    @property
+    def awaiting_moderation(self) -> bool:
+        """Not shown anywhere yet: receiving it changes no public page (portal/freshness.py)."""
+        return self.state == self.State.PENDING

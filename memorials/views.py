@@ -23,6 +23,7 @@ from .tributes import TributeForm, over_rate_limit, receive, sender_of
 PEOPLE_PER_PAGE = 50
 
 
+@freshness.public_page
 def event_list(request):
     today = timezone.localdate()
     events = Event.objects.public().with_related()
@@ -30,6 +31,7 @@ def event_list(request):
     return render(request, "memorials/event_list.html", {"rows": rows, "today": today})
 
 
+@freshness.public_page(per_visitor=True)
 def event_detail(request, slug, tribute_form=None, status=200):
     event = get_object_or_404(Event.objects.visible_to(request.user).with_related(), slug=slug)
     today = timezone.localdate()
@@ -63,6 +65,7 @@ def event_detail(request, slug, tribute_form=None, status=200):
     return mark_preview(response, event)
 
 
+@freshness.public_page
 def person_list(request):
     people = (
         Person.objects.public()
@@ -90,6 +93,7 @@ def person_list(request):
     return render(request, "memorials/person_list.html", context)
 
 
+@freshness.public_page(per_visitor=True)
 def person_detail(request, slug, tribute_form=None, status=200):
     people = Person.objects.visible_to(request.user).select_related("place", "event")
     person = get_object_or_404(people, slug=slug)
@@ -135,11 +139,13 @@ def leave_tribute(request, slug, subject_model):
     return redirect(f"{subject.get_absolute_url()}#tributes")
 
 
+@freshness.public_page
 def place_list(request):
     places = Place.objects.select_related("parent")
     return render(request, "memorials/place_list.html", {"places": places})
 
 
+@freshness.public_page
 def place_detail(request, slug):
     place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
     context = {
@@ -160,6 +166,7 @@ def twelve_months_from(today: datetime.date) -> datetime.date:
         return datetime.date(today.year + 1, 2, 28)
 
 
+@freshness.public_page
 def calendar_page(request):
     today = timezone.localdate()
     end = twelve_months_from(today)
@@ -187,7 +194,7 @@ def upcoming_commemorations(start, end):
     return [c for c in candidates if c.period[1] >= start]
 
 
-@freshness.conditional(freshness.site_version(Event, Commemoration))
+@freshness.public_page
 def calendar_ics(request):
     base_url = f"{request.scheme}://{request.get_host()}"
     events = Event.objects.public()

@@ -8,6 +8,8 @@ from archive.forms import ArchiveFilterForm
 from archive.models import Document
 from memorials.models import Event, Figure
 
+from . import freshness
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -69,12 +71,14 @@ def _document(request, document, *, full=False):
     return data
 
 
+@freshness.public_page
 def document_list(request):
     documents = Document.objects.public()
     filters = ArchiveFilterForm(request.GET, documents=documents)
     return _page(request, filters.filter(documents).with_related(), _document)
 
 
+@freshness.public_page
 def document_detail(request, year, slug):
     document = get_object_or_404(
         Document.objects.public().with_related(), issued_on__year=year, slug=slug
@@ -129,10 +133,12 @@ def _event(request, event, *, figures=None, commemorations=None):
     return data
 
 
+@freshness.public_page
 def event_list(request):
     return _page(request, Event.objects.public().with_related(), _event)
 
 
+@freshness.public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().with_related(), slug=slug)
     figures = Figure.objects.public().filter(event=event).with_related()

@@ -1,21 +1,48 @@
-"""Conditional GET for pages that are expensive to render and often polled: documents, feeds,
-the calendar. A response's version is the later of the last content change anywhere
-(``ContentChange``, touched by signals on every content model) and the latest publish time
-that has come — a scheduled item becomes public without any save, so the clock counts too."""
+"""Caching public pages without ever showing stale content.
+
+The content's *version* is the latest moment at which anything public changed: the last save or
+delete of a content model (signals touch ``ContentChange``), or a scheduled publish time that
+has come — a scheduled item becomes public without any save, so the clock counts too. Reading
+it is one query on a table of a few rows, shared by every worker and instance.
+
+``public_page`` builds on it for pages anyone may see:
+
+- conditional GET: an ETag and Last-Modified from the version, so a client holding the page
+  gets a 304 without the page being rendered;
+- a page cache: the rendered response for anonymous visitors, keyed by the version, the
+  address, the language and the day (anniversaries move with the date). A change makes a new
+  version, so no entry is ever invalidated by hand and none is ever served after a change.
+
+Editors (anyone with a session) and visitors with a message waiting are always served fresh.
+"""
 
 import datetime
+import functools
+import hashlib
 
-from django.db.models import Max
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
-from django.views.decorators.http import condition
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from .models import ContentChange
-from .publishing import public_q
 
 
-def touch(**kwargs) -> None:
-    ContentChange.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+def touch(sender=None, instance=None, created=False, **kwargs) -> None:
+    """Record that public content changed now, and when a scheduled publish time will come."""
+    if created and getattr(instance, "awaiting_moderation", False):
+        return  # a new tribute waiting for moderation shows nowhere yet
+    now = timezone.now()
+    ContentChange.objects.create(changed_at=now)
+    # Earlier moments no longer matter: the row just written is later than all of them.
+    ContentChange.objects.filter(changed_at__lt=now).delete()
+    publish_at = getattr(instance, "published_at", None)
+    if publish_at and publish_at > now:
+        ContentChange.objects.get_or_create(changed_at=publish_at, scheduled=True)
 
 
 def track(*models) -> None:
@@ -30,44 +57,93 @@ def track(*models) -> None:
             m2m_changed.connect(touch, sender=through, dispatch_uid=uid)
 
 
-def last_content_change() -> datetime.datetime | None:
-    return ContentChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+def content_version() -> datetime.datetime | None:
+    """The latest moment public content changed; None before anything was ever recorded."""
+    come = Q(scheduled=False) | Q(changed_at__lte=timezone.now())
+    return ContentChange.objects.filter(come).aggregate(latest=Max("changed_at"))["latest"]
 
 
-def latest_publication(*models) -> datetime.datetime | None:
-    """The latest publish time, among ``models``, that has already come."""
-    moments = [
-        model._default_manager.filter(public_q()).aggregate(latest=Max("published_at"))["latest"]
-        for model in models
+def request_version(request) -> datetime.datetime | None:
+    """``content_version()``, read once per request."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = content_version()
+    return request._content_version
+
+
+def _is_public_request(request) -> bool:
+    """A GET by a visitor with nothing personal on the page: no session (editors, previews)
+    and no message waiting to be shown (after posting a tribute)."""
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+    )
+
+
+def _page_key(request, per_visitor: bool, version) -> str | None:
+    parts = [
+        version.isoformat(),
+        request.build_absolute_uri(),  # scheme and host too: pages link to themselves
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
     ]
-    return max(filter(None, moments), default=None)
+    if per_visitor:
+        # The page carries a CSRF token: only for this visitor, and only once they hold a
+        # cookie the CSRF middleware accepted (else the page would set a new one).
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not secret or request.META.get("CSRF_COOKIE") != secret:
+            return None
+        parts.append(secret)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _etag(moment):
-    return f'"{moment.timestamp():.6f}"' if moment else None
+def _storable(request, response, per_visitor: bool) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if per_visitor:
+        # The only cookie allowed is the CSRF middleware renewing the visitor's own.
+        csrf = settings.CSRF_COOKIE_NAME
+        return set(response.cookies) <= {csrf} and all(
+            cookie.value == request.COOKIES[csrf] for cookie in response.cookies.values()
+        )
+    return not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
 
-def conditional(version):
-    """Decorate a view with ETag and Last-Modified from ``version(request, *args, **kwargs)``,
-    which returns a datetime, or None for a response that must not be cached (a preview)."""
-
-    def once(request, *args, **kwargs):
-        # condition() asks for the ETag and the date separately: compute the version once.
-        if not hasattr(request, "_content_version"):
-            request._content_version = version(request, *args, **kwargs)
-        return request._content_version
-
-    def etag(request, *args, **kwargs):
-        return _etag(once(request, *args, **kwargs))
-
-    return condition(etag_func=etag, last_modified_func=once)
+def _stored_copy(response) -> HttpResponse:
+    """The response without its cookies (a per-visitor page renews the CSRF cookie)."""
+    return HttpResponse(response.content, status=response.status_code, headers=response.headers)
 
 
-def site_version(*models):
-    """A version function for pages that show every public item of ``models``."""
+def public_page(view=None, *, per_visitor: bool = False):
+    """Serve ``view`` with conditional GET and the page cache (see the module docstring).
+    ``per_visitor`` marks a page with a form: it is cached for each visitor's CSRF cookie."""
 
-    def version(request, *args, **kwargs):
-        moments = [last_content_change(), latest_publication(*models)]
-        return max(filter(None, moments), default=None)
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            version = request_version(request) if _is_public_request(request) else None
+            key = version and _page_key(request, per_visitor, version)
+            if not key:
+                return view(request, *args, **kwargs)
+            etag, last_modified = f'"{key[:32]}"', int(version.timestamp())
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = cache.get(f"page:{key}")
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                if _storable(request, response, per_visitor):
+                    cache.set(f"page:{key}", _stored_copy(response), settings.PAGE_CACHE_SECONDS)
+            if response.status_code in (200, 304):
+                response.headers.setdefault("ETag", etag)
+                response.headers.setdefault("Last-Modified", http_date(last_modified))
+                # Browsers ask again each time (a cheap 304) instead of guessing a lifetime.
+                privacy = {"private": True} if per_visitor else {}
+                patch_cache_control(response, no_cache=True, **privacy)
+            return response
 
-    return version
+        return wrapped
+
+    return decorate(view) if view else decorate

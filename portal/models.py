@@ -62,13 +62,16 @@ class SearchEntryTag(models.Model):
 
 
 class ContentChange(models.Model):
-    """One row: when the public content last changed (portal/freshness.py).
+    """Moments at which the public content changes (portal/freshness.py).
 
-    Every save or delete of a content model updates it, so conditional GETs (ETag,
-    Last-Modified) can answer 304 without rendering, and never after a change — in every
-    worker and instance, since it lives in the database, not in a process's memory."""
+    A row for the last save or delete of any content model, and one for each publish time
+    still to come, because a scheduled item becomes public without any save. The content's
+    version is the latest of these moments that has come: one query on a table of a few rows,
+    the same in every worker and instance, since it lives in the database, not in a process."""
 
     changed_at = models.DateTimeField()
+    # A publish time set ahead: it counts only once it has come.
+    scheduled = models.BooleanField(default=False)
 
     def __str__(self):
         return self.changed_at.isoformat()

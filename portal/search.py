@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.safestring import mark_safe
 
+from . import freshness
 from .folding import fold, folded_with_offsets, words
 from .models import SearchEntry, SearchEntryTag
 
@@ -168,6 +169,7 @@ def rebuild(stdout=None) -> dict[str, int]:
                 if index(instance) is not None:
                     written += 1
             counts[model._meta.label] = written
+        freshness.touch()  # cached search pages were built on the old index
     return counts
 
 

@@ -219,7 +219,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+
+# How long a rendered public page stays in the cache (portal/freshness.py). Entries are keyed by
+# the content's version, so this bounds memory, not staleness; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 # Admin login throttling (portal/throttling.py): failed attempts per address and per
 # account name within the window lock that pair out until the window has passed.

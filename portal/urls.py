@@ -4,8 +4,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from archive import views as archive_views
-from archive.models import Document
-from memorials.models import Commemoration, Event
 
 from . import api, feeds, freshness, oai, views
 from .admin import ThrottledAdminLoginForm
@@ -29,25 +27,23 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(
         "feeds/documents/",
-        freshness.conditional(freshness.site_version(Document))(feeds.DocumentsFeed()),
+        freshness.public_page(feeds.DocumentsFeed()),
         name="feed-documents",
     ),
     path(
         "feeds/commemorations/",
-        freshness.conditional(freshness.site_version(Event, Commemoration))(
-            feeds.CommemorationsFeed()
-        ),
+        freshness.public_page(feeds.CommemorationsFeed()),
         name="feed-commemorations",
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        freshness.public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        freshness.public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

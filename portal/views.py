@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Document, Language
 from memorials.views import home_sections
 
-from . import search
+from . import freshness, search
 
 LATEST_DOCUMENTS = 5
 
 
+@freshness.public_page
 def home(request):
     today = timezone.localdate()
     context = {
@@ -81,6 +82,7 @@ def link_with(params: QueryDict, **changes) -> str:
     return query.urlencode()
 
 
+@freshness.public_page
 def search_page(request):
     typed = search.clean_query(request.GET.get("q", ""))
     filters = read_filters(request.GET)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -54,6 +55,13 @@ def document_form(document, **changes) -> dict:
         **EMPTY_INLINES,
         **changes,
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page, rate-limit count or login lockout left
+    over from another test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

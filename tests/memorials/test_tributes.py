@@ -1,7 +1,6 @@
 """Visitors' candles and messages: protected, moderated, shown as plain text."""
 
 import pytest
-from django.core.cache import cache
 
 from memorials.models import Event, Tribute
 from portal.publishing import Status
@@ -11,13 +10,6 @@ pytestmark = pytest.mark.django_db
 
 EVENT_URL = "/events/black-january/"
 POST_URL = EVENT_URL + "tributes/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
