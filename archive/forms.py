@@ -2,7 +2,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from portal import freshness
+
 from .models import Document, Language, Organization
+
+
+def present_in(documents) -> dict:
+    """The values the filters offer: only those some of ``documents`` have."""
+    unordered = documents.order_by()
+    issuers = Organization.objects.filter(documents__in=unordered).distinct().order_by("name")
+    tags = Tag.objects.filter(document__in=unordered).distinct().order_by("name")
+    return {
+        "years": [day.year for day in documents.dates("issued_on", "year", order="DESC")],
+        "issuers": list(issuers.values_list("slug", "name")),
+        "kinds": set(unordered.values_list("kind", flat=True).distinct()),
+        "languages": set(unordered.values_list("language", flat=True).distinct()),
+        "tags": list(tags.values_list("slug", "name")),
+    }
 
 
 class ArchiveFilterForm(forms.Form):
@@ -14,23 +30,21 @@ class ArchiveFilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
-    def __init__(self, data, *, documents):
+    def __init__(self, data, *, documents, request):
         super().__init__(data)
+        present = freshness.remember(
+            request, "archive filter choices", lambda: present_in(documents)
+        )
         any_choice = [("", _("Any"))]
-        years = documents.dates("issued_on", "year", order="DESC")
-        self.fields["year"].choices = any_choice + [(day.year, day.year) for day in years]
-        issuers = Organization.objects.filter(documents__in=documents).distinct().order_by("name")
-        self.fields["issuer"].choices = any_choice + list(issuers.values_list("slug", "name"))
-        kinds = set(documents.values_list("kind", flat=True).distinct())
+        self.fields["year"].choices = any_choice + [(year, year) for year in present["years"]]
+        self.fields["issuer"].choices = any_choice + present["issuers"]
         self.fields["kind"].choices = any_choice + [
-            choice for choice in Document.Kind.choices if choice[0] in kinds
+            choice for choice in Document.Kind.choices if choice[0] in present["kinds"]
         ]
-        languages = set(documents.values_list("language", flat=True).distinct())
         self.fields["language"].choices = any_choice + [
-            choice for choice in Language.choices if choice[0] in languages
+            choice for choice in Language.choices if choice[0] in present["languages"]
         ]
-        tags = Tag.objects.filter(document__in=documents).distinct().order_by("name")
-        self.fields["tag"].choices = any_choice + list(tags.values_list("slug", "name"))
+        self.fields["tag"].choices = any_choice + present["tags"]
 
     def filter(self, documents):
         if not self.is_valid():

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -17,9 +16,10 @@ DOCUMENTS_PER_PAGE = 20
 @freshness.public_page
 def document_list(request):
     documents = Document.objects.public()
-    filters = ArchiveFilterForm(request.GET, documents=documents)
+    filters = ArchiveFilterForm(request.GET, documents=documents, request=request)
     matching = filters.filter(documents).with_related()
-    page = Paginator(matching, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = freshness.RememberedCountPaginator(matching, DOCUMENTS_PER_PAGE, request=request)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,7 +2,6 @@ import datetime
 import itertools
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,7 +78,8 @@ def person_list(request):
     query = request.GET.get("q", "").strip()[:200]
     if query:
         people = people.named(query)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = freshness.RememberedCountPaginator(people, PEOPLE_PER_PAGE, request=request)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -207,18 +207,16 @@ def calendar_ics(request):
     return response
 
 
-def home_sections(today: datetime.date) -> dict:
+def home_sections(request, today: datetime.date) -> dict:
     """What the home page shows of memorials: on this day and the next 60 days."""
     events = Event.objects.public()
     upcoming = events.anniversaries_between(
         today + datetime.timedelta(days=1), today + datetime.timedelta(days=60)
     )
-    on_this_day_documents = (
-        Document.objects.public()
-        .filter(
-            issued_on__month=today.month, issued_on__day=today.day, issued_on__year__lt=today.year
-        )
-        .select_related("issuer")
+    documents = Document.objects.public()
+    since = freshness.remember(request, "earliest document year", documents.earliest_year)
+    on_this_day_documents = documents.issued_on_this_day(today, since or today.year).select_related(
+        "issuer"
     )
     return {
         "on_this_day": events.on_this_day(today),

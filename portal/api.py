@@ -1,6 +1,6 @@
 """Read-only JSON API over public data. Field names are documented in the README."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -19,7 +19,7 @@ def _page(request, queryset, serialize):
         size = min(max(int(request.GET.get("page_size", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         size = DEFAULT_PAGE_SIZE
-    paginator = Paginator(queryset, size)
+    paginator = freshness.RememberedCountPaginator(queryset, size, request=request)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):
@@ -74,7 +74,7 @@ def _document(request, document, *, full=False):
 @freshness.public_page
 def document_list(request):
     documents = Document.objects.public()
-    filters = ArchiveFilterForm(request.GET, documents=documents)
+    filters = ArchiveFilterForm(request.GET, documents=documents, request=request)
     return _page(request, filters.filter(documents).with_related(), _document)
 
 

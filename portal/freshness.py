@@ -22,11 +22,13 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 from .models import ContentChange
@@ -147,3 +149,38 @@ def public_page(view=None, *, per_visitor: bool = False):
         return wrapped
 
     return decorate(view) if view else decorate
+
+
+_MISSING = object()
+
+
+def remember(request, name: str, compute):
+    """``compute()``, kept in the cache for the content's current version. For what many pages
+    share and is slow at archive scale (filter choices, counts), so that even the first
+    rendering of a page after a change is quick; a change makes a new version, as for pages."""
+    version = request_version(request)
+    if version is None:
+        return compute()
+    key = "remember:" + hashlib.sha256(f"{version.isoformat()}\n{name}".encode()).hexdigest()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose count is remembered for the content's version: counting every public
+    document is the slowest part of a list page, and the count changes only with the content.
+    The count is named by the address without its page number."""
+
+    def __init__(self, object_list, per_page, *, request, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.request = request
+
+    @cached_property
+    def count(self):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        name = f"count {self.request.path}?{params.urlencode()}"
+        return remember(self.request, name, lambda: Paginator.count.func(self))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from archive.models import Document
 from memorials.models import Event
+from portal import freshness
 from portal.publishing import public_q
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -204,7 +205,8 @@ def _list(verb, root, arguments, request):
     if arguments["metadataPrefix"] not in METADATA_FORMATS:
         raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
     documents = _selection(arguments)
-    total = documents.count()
+    selection = sorted((key, value) for key, value in arguments.items() if key != "resumptionToken")
+    total = freshness.remember(request, f"oai count {selection}", documents.count)
     if total == 0:
         raise OAIError("noRecordsMatch", "No records match.")
     if offset >= total:
@@ -267,7 +269,7 @@ def _respond(verb, root, arguments, request):
             entry = _element(sets, f"{{{OAI}}}set")
             _element(entry, f"{{{OAI}}}setSpec", spec)
             _element(entry, f"{{{OAI}}}setName", name)
-        kinds = set(Document.objects.public().values_list("kind", flat=True).distinct())
+        kinds = set(Document.objects.public().order_by().values_list("kind", flat=True).distinct())
         for value, label in Document.Kind.choices:
             if value in kinds:
                 entry = _element(sets, f"{{{OAI}}}set")

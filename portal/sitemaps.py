@@ -4,9 +4,12 @@ from django.urls import reverse
 from archive.models import Document
 from memorials.models import Event, Person, Place
 
+# Sections of 2,000 addresses: each renders quickly even the first time after a change.
+SECTION_SIZE = 2_000
+
 
 class DocumentSitemap(Sitemap):
-    limit = 10_000
+    limit = SECTION_SIZE
 
     def items(self):
         return (
@@ -28,7 +31,7 @@ class EventSitemap(Sitemap):
 
 
 class PersonSitemap(Sitemap):
-    limit = 10_000
+    limit = SECTION_SIZE
 
     def items(self):
         return Person.objects.public().only("slug", "updated_at").order_by("pk")

@@ -19,7 +19,7 @@ def home(request):
     context = {
         "today": today,
         "latest_documents": Document.objects.public().with_related()[:LATEST_DOCUMENTS],
-        **home_sections(today),
+        **home_sections(request, today),
     }
     return render(request, "portal/home.html", context)
 

@@ -194,6 +194,16 @@ def test_home_shows_documents_issued_on_this_day(client, black_january):
     assert "on this day in 2008" in on_this_day
 
 
+@time_machine.travel("2028-02-29 09:00Z")
+def test_on_this_day_reaches_the_earliest_document_and_leap_days(client, black_january):
+    make_document(title="Issued on a leap day", issued_on="1904-02-29")
+    make_document(title="Issued the day before", issued_on="1904-02-28")
+    make_document(title="Issued this year", issued_on="2028-02-29")
+    on_this_day = text_of(client.get("/")).split("On this day")[1].split("Upcoming")[0]
+    assert "Issued on a leap day" in on_this_day and "on this day in 1904" in on_this_day
+    assert "Issued the day before" not in on_this_day and "Issued this year" not in on_this_day
+
+
 @time_machine.travel("2026-11-25 12:00Z")
 def test_home_upcoming_anniversaries_within_60_days(client, black_january):
     upcoming = (
