@@ -16,6 +16,7 @@ import datetime
 import html
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -356,27 +357,36 @@ def apply_filters(entries, filters: dict):
     return entries.filter(conditions)
 
 
-def facet_counts(entries) -> dict[str, list[tuple[str, str, int]]]:
-    """For each facet, (value, label, count) over the given entries, most frequent first.
+def facet_counts(entries) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
+    """How many entries match, and for each facet (value, label, count) over them, most
+    frequent first.
 
-    Each count groups the matching queryset itself: the engines' conditions name the entry
-    table, so it must not become a subquery under another alias."""
+    Kind, year, issuer and language come from one grouped query, since each pass over the
+    matches costs a full-text search; tags need a join of their own. Each query groups the
+    matching queryset itself: the engines' conditions name the entry table, so it must not
+    become a subquery under another alias."""
+    total = 0
+    kinds, years, issuers, languages = Counter(), Counter(), Counter(), Counter()
+    groups = entries.order_by().values_list("kind", "year", "issuer", "issuer_name", "language")
+    for kind, year, issuer, issuer_name, language, n in groups.annotate(n=Count("id")):
+        total += n
+        kinds[kind, kind] += n if kind else 0
+        years[str(year), str(year)] += n if year else 0
+        issuers[issuer, issuer_name] += n if issuer else 0
+        languages[language, language] += n if language else 0
+    present = entries.exclude(tags__slug__isnull=True).exclude(tags__slug="")
+    tags = present.values_list("tags__slug", "tags__name").annotate(n=Count("id", distinct=True))
 
-    def grouped(*fields, order):
-        present = entries.exclude(**{f"{fields[0]}__isnull": True}).exclude(**{fields[0]: ""})
-        return present.values_list(*fields).annotate(n=Count("id", distinct=True)).order_by(*order)
+    def most_frequent(counter, by_label=True):
+        rows = [(value, label, n) for (value, label), n in counter.items() if n]
+        return sorted(rows, key=lambda row: (-row[2], row[1] if by_label else row[0]))
 
-    kinds = grouped("kind", order=["-n", "kind"])
-    years = entries.exclude(year__isnull=True).values_list("year").annotate(n=Count("id"))
-    issuers = grouped("issuer", "issuer_name", order=["-n", "issuer_name"])
-    languages = grouped("language", order=["-n", "language"])
-    tags = grouped("tags__slug", "tags__name", order=["-n", "tags__name"])[:30]
-    return {
-        "kind": [(kind, kind, n) for kind, n in kinds],
-        "year": [(str(year), str(year), n) for year, n in years.order_by("-year")],
-        "issuer": list(issuers),
-        "language": [(language, language, n) for language, n in languages],
-        "tag": list(tags),
+    return total, {
+        "kind": most_frequent(kinds),
+        "year": sorted(most_frequent(years), key=lambda row: row[0], reverse=True),
+        "issuer": most_frequent(issuers),
+        "language": most_frequent(languages),
+        "tag": list(tags.order_by("-n", "tags__name")[:30]),
     }
 
 

@@ -91,10 +91,13 @@ def search_page(request):
     if parsed:
         matching = search.apply_filters(search.matching(parsed), filters)
         ranked = search.apply_filters(search.matching(parsed, ranked=True), filters)
-        page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        total, counts = search.facet_counts(matching)
+        paginator = Paginator(ranked, RESULTS_PER_PAGE)
+        paginator.count = total  # counted with the facets: one full-text pass fewer
+        page = paginator.get_page(request.GET.get("page"))
         language_names = dict(Language.choices)
         facets = []
-        for name, values in search.facet_counts(matching).items():
+        for name, values in counts.items():
             if not values:
                 continue
             options = []
