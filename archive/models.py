@@ -182,6 +182,7 @@ class Document(Publishable):
         blank=True,
         related_name="translations",
         verbose_name=_("translation of"),
+        db_index=False,  # indexed where set (Meta): see there
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -207,7 +208,20 @@ class Document(Publishable):
         # The archive's order, so a page of the list reads 20 rows of the index, not a sort of
         # every public document.
         indexes = [
-            models.Index(fields=["status", "-issued_on", "title"], name="archive_doc_public_idx")
+            models.Index(fields=["status", "-issued_on", "title"], name="archive_doc_public_idx"),
+            # Only translations: an index holding every document's NULL makes planners judge
+            # "translations of X" as matching all documents and read the whole table.
+            models.Index(
+                fields=["translation_of"],
+                condition=models.Q(translation_of__isnull=False),
+                name="archive_doc_translations_idx",
+            ),
+            # OAI-PMH harvests in order of public change time (with_public_change_time()).
+            models.Index(
+                Greatest("updated_at", "published_at"),
+                models.F("id"),
+                name="archive_doc_changed_idx",
+            ),
         ]
 
     def __str__(self):

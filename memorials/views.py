@@ -2,7 +2,7 @@ import datetime
 import itertools
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,7 +71,9 @@ def person_list(request):
         .select_related("place")
         .prefetch_related(Prefetch("event", queryset=Event.objects.public()))
     )
-    events = Event.objects.public().filter(public_q("people__")).distinct()
+    events = Event.objects.public().filter(
+        Exists(Person.objects.public().filter(event=OuterRef("pk")))
+    )
     selected_event = request.GET.get("event", "")
     if selected_event:
         people = people.filter(public_q("event__"), event__slug=selected_event)
