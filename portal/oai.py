@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -193,12 +193,13 @@ def _selection(arguments: dict):
 
 def _list(verb, root, arguments, request):
     token = arguments.get("resumptionToken")
-    offset = 0
+    offset, after = 0, None
     if token:
         try:
             state = signing.loads(token, salt=TOKEN_SALT, max_age=60 * 60 * 24)
             arguments, offset = state["arguments"], int(state["offset"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            after = datetime.datetime.fromisoformat(state["after"][0]), int(state["after"][1])
+        except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError):
             raise OAIError(
                 "badResumptionToken", "The resumption token is invalid or expired."
             ) from None
@@ -211,20 +212,30 @@ def _list(verb, root, arguments, request):
         raise OAIError("noRecordsMatch", "No records match.")
     if offset >= total:
         raise OAIError("badResumptionToken", "The resumption token points past the end.")
-    page = documents.with_related().prefetch_related("events")[offset : offset + page_size()]
+    if after:
+        # Continue after the last record sent (its change time, then its key): each page is
+        # read from the index, where an offset would read every record before it.
+        changed_at, pk = after
+        documents = documents.filter(
+            Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
+        )
+    page = list(documents.with_related().prefetch_related("events")[: page_size()])
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
         if verb == "ListRecords":
             _record(container, document, request)
         else:
             _header(container, document)
-    following = offset + page_size()
+    following = offset + len(page)
     if token or following < total:
-        next_token = (
-            signing.dumps({"arguments": arguments, "offset": following}, salt=TOKEN_SALT)
-            if following < total
-            else ""
-        )
+        last = page[-1] if page else None
+        state = {
+            "arguments": arguments,
+            "offset": following,
+            "after": [last.changed_at.isoformat(), last.pk] if last else None,
+        }
+        more = last and following < total
+        next_token = signing.dumps(state, salt=TOKEN_SALT) if more else ""
         _element(
             container,
             f"{{{OAI}}}resumptionToken",

@@ -96,6 +96,28 @@ def test_a_harvester_pulls_the_whole_archive_with_resumption_tokens(harvester):
     assert {h.identifier for h in identifiers} == {r.header.identifier for r in records}
 
 
+def test_records_saved_in_the_same_instant_are_each_harvested_once(harvester):
+    """A bulk import gives many records one change time: pages continue by key as well."""
+    _many(24)
+    same_instant = datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
+    Document.objects.update(updated_at=same_instant, published_at=same_instant)
+    records = list(harvester.ListRecords(metadataPrefix="oai_dc"))
+    assert len(records) == 25 and len({r.header.identifier for r in records}) == 25
+
+
+def test_a_record_changed_during_a_harvest_is_sent_again_later(harvester, live_server):
+    _many(24)
+    pages = harvester.ListIdentifiers(metadataPrefix="oai_dc")
+    first_page = [next(pages).identifier for _ in range(10)]
+    changed = Document.objects.get(title="Statement 00")
+    changed.summary = "Changed while a harvest was under way."
+    changed.save()
+    rest = [header.identifier for header in pages]
+    assert first_page[1].endswith(changed.slug)  # sent on the first page…
+    assert rest[-1].endswith(changed.slug)  # …and again at the end, as changed
+    assert len(set(first_page + rest)) == 25
+
+
 def test_resumption_tokens_carry_size_and_cursor(harvester, live_server):
     _many(24)
     first = requests.get(
