@@ -10,12 +10,14 @@ import datetime
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from taggit.models import TaggedItem
 
 from archive.models import Document
 from memorials.models import Event
@@ -134,7 +136,7 @@ def _header(parent, document):
         _element(header, f"{{{OAI}}}setSpec", spec)
 
 
-def _record(parent, document, request):
+def _record(parent, document, request, tags):
     record = _element(parent, f"{{{OAI}}}record")
     _header(record, document)
     metadata = _element(record, f"{{{OAI}}}metadata")
@@ -154,12 +156,25 @@ def _record(parent, document, request):
         ("language", document.language),
         ("identifier", request.build_absolute_uri(document.get_absolute_url())),
         ("description", document.summary),
-        *[("subject", tag.name) for tag in document.tags.all()],
+        *[("subject", name) for name in tags.get(document.pk, [])],
         *[("coverage", event.name) for event in document.events.all() if event.is_public],
     ]
     for name, value in values:
         if value:
             _element(dc, f"{{{DC}}}{name}", value)
+
+
+def _tag_names(documents) -> dict[int, list[str]]:
+    """Each document's tag names, in one query. (Prefetching through the tag manager builds a
+    queryset per document, a third of a page's time at a hundred records.)"""
+    names = {}
+    links = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document),
+        object_id__in=[document.pk for document in documents],
+    )
+    for object_id, name in links.order_by("tag__name").values_list("object_id", "tag__name"):
+        names.setdefault(object_id, []).append(name)
+    return names
 
 
 def _selection(arguments: dict):
@@ -219,11 +234,12 @@ def _list(verb, root, arguments, request):
         documents = documents.filter(
             Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
         )
-    page = list(documents.with_related().prefetch_related("events")[: page_size()])
+    page = list(documents.select_related("issuer").prefetch_related("events")[: page_size()])
+    tags = _tag_names(page) if verb == "ListRecords" else {}
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
         if verb == "ListRecords":
-            _record(container, document, request)
+            _record(container, document, request, tags)
         else:
             _header(container, document)
     following = offset + len(page)
@@ -296,7 +312,7 @@ def _respond(verb, root, arguments, request):
         document = document_for(arguments["identifier"])
         if document is None:
             raise OAIError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
-        _record(_element(root, f"{{{OAI}}}GetRecord"), document, request)
+        _record(_element(root, f"{{{OAI}}}GetRecord"), document, request, _tag_names([document]))
     else:
         _list(verb, root, arguments, request)
 

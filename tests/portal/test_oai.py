@@ -85,6 +85,16 @@ def test_get_record_in_dublin_core(harvester):
     assert record.metadata["coverage"] == ["Black January"]
 
 
+def test_tags_are_subjects(harvester):
+    Document.objects.get().tags.add("Memory", "Baku")
+    _many(3)
+    record = harvester.GetRecord(identifier=SEED_ID, metadataPrefix="oai_dc")
+    assert record.metadata["subject"] == ["Baku", "Memory"]
+    records = {r.header.identifier: r for r in harvester.ListRecords(metadataPrefix="oai_dc")}
+    assert records[SEED_ID].metadata["subject"] == ["Baku", "Memory"]
+    assert sum("subject" in r.metadata for r in records.values()) == 1
+
+
 def test_a_harvester_pulls_the_whole_archive_with_resumption_tokens(harvester):
     _many(24)
     make_document(title="Draft", status=Status.DRAFT)
