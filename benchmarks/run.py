@@ -194,15 +194,6 @@ def timed(client, url, **headers) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def refresh_statistics() -> None:
-    """What a bulk load should be followed by: the query planner's statistics (PostgreSQL's
-    autovacuum would gather them in time; SQLite only on ANALYZE)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def measure_pages(repeat: int, cold_repeat: int) -> dict:
     """For each page: "cold", the first request after a content change (nothing cached), and
     "warm", the same page asked again (answered from the page cache), plus a 304."""
@@ -535,10 +526,12 @@ def main():
     django.setup()
     from django.db import connection
 
+    from portal.database import refresh_statistics
+
     try:
         started = time.perf_counter()
         built = build(sizes)
-        refresh_statistics()
+        refresh_statistics()  # as the import commands do after a bulk load
         report = {
             "database": connection.vendor,
             "sizes": sizes,

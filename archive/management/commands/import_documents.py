@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.importer import Outcome, collect_paths, import_sources
 from archive.models import Language
+from portal.database import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -74,6 +75,8 @@ class Command(BaseCommand):
         )
         if dry_run:
             summary += " Dry run: nothing was written."
+        elif counts[Outcome.CREATED]:
+            refresh_statistics()
         self.stdout.write(summary)
         if counts[Outcome.FAILED]:
             raise CommandError(f"{counts[Outcome.FAILED]} of {len(found)} file(s) failed.")

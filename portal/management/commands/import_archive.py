@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import bags
+from portal.database import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -27,4 +28,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: the bag is valid and loads cleanly; nothing was written.")
         else:
+            refresh_statistics()
             self.stdout.write(f"Loaded {sum(counts.values())} records from {directory}.")
