@@ -1,6 +1,7 @@
 """Security headers, login throttling, error pages, conditional GET and the shared cache."""
 
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -176,3 +177,46 @@ def test_two_workers_share_counts_through_redis():
         pytest.skip(f"No Redis at {location}: {error}")
     assert worker_b.get("tributes:203.0.113.7") == 3
     worker_b.delete("tributes:203.0.113.7")
+
+
+# Static files --------------------------------------------------------------------------------
+
+STATIC_PROBE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+url = static("css/site.css")
+response = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+print(json.dumps({"url": url, "status": response.status_code,
+                  "cache": response["Cache-Control"],
+                  "encoding": response.get("Content-Encoding", "")}))
+"""
+
+
+def test_static_files_are_compressed_and_cached_for_ever(tmp_path):
+    """Production settings: whitenoise serves hashed names, gzipped, with far-future caching."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SECRET_KEY": "static-probe-" + "x" * 50,
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "-c", STATIC_PROBE],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", served["url"])
+    assert served["status"] == 200 and served["encoding"] == "gzip"
+    assert "immutable" in served["cache"] and "max-age=315360000" in served["cache"]
