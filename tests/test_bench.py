@@ -44,12 +44,20 @@ def test_the_benchmark_prints_a_complete_report():
         "oai_list_records",
         "api_documents",
     ]:
-        assert report["pages"][page]["queries"] > 0 and report["pages"][page]["p95_ms"] > 0
+        entry = report["pages"][page]
+        assert entry["queries"] > 0 and entry["p95_ms"] > 0 and entry["cold_p50_ms"] > 0
+        assert entry["cached_queries"] <= entry["queries"]
     assert report["pages"]["document"]["304_p95_ms"] > 0
+    assert report["pages"]["document"]["cached_queries"] == 1  # the content's version
     server = report["server"]
-    assert server["healthz_rps"] > 0 and "document_304_ratio_to_healthz" in server
+    assert server["healthz_rps"] > 0
+    for page in ["document", "event"]:
+        assert server[f"{page}_cached_ratio_to_healthz"] > 0
+        assert server[f"{page}_cached_ratio_to_uncached"] > 0
     load = server["load_test"]
     assert load["server_errors"] == 0 and load["editor_saves_lost"] == 0
-    assert (
-        load["tributes_stored"] == load["tributes_accepted"] and load["tributes_stored_twice"] == 0
-    )
+    assert load["tributes_lost"] == 0 and load["tributes_stored_twice"] == 0
+    assert load["tributes_stored"] == load["tributes_accepted"] > 0
+    verdict = report["verdict"]
+    assert verdict["checks"]["load_test"]["ok"]
+    assert verdict["all_within_budget"] == (not verdict["over_budget"])
