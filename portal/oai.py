@@ -7,6 +7,7 @@ Unpublished documents leave the repository (deletedRecord "no").
 """
 
 import datetime
+import functools
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db.models import Min, Q
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from taggit.models import TaggedItem
@@ -136,6 +137,14 @@ def _header(parent, document):
         _element(header, f"{{{OAI}}}setSpec", spec)
 
 
+@functools.cache
+def kind_labels() -> dict[str, str]:
+    """The kinds' names in English, the language of this endpoint, as plain strings:
+    get_kind_display() resolves a lazy translation for every record."""
+    with translation.override("en"):
+        return {value: str(label) for value, label in Document.Kind.choices}
+
+
 def _record(parent, document, request, tags):
     record = _element(parent, f"{{{OAI}}}record")
     _header(record, document)
@@ -151,7 +160,7 @@ def _record(parent, document, request, tags):
         ("publisher", document.issuer.name),
         ("date", document.issued_on.isoformat()),
         ("type", "Text"),
-        ("type", document.get_kind_display()),
+        ("type", kind_labels().get(document.kind, document.kind)),
         ("format", "text/plain"),
         ("language", document.language),
         ("identifier", request.build_absolute_uri(document.get_absolute_url())),
