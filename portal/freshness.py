@@ -9,9 +9,10 @@ it is one query on a table of a few rows, shared by every worker and instance.
 
 - conditional GET: an ETag and Last-Modified from the version, so a client holding the page
   gets a 304 without the page being rendered;
-- a page cache: the rendered response for anonymous visitors, keyed by the version, the
-  address, the language and the day (anniversaries move with the date). A change makes a new
-  version, so no entry is ever invalidated by hand and none is ever served after a change.
+- a page cache (``PageCacheMiddleware``): the finished response for anonymous visitors, keyed
+  by the version, the address, the language and the day (anniversaries move with the date),
+  answered before the rest of the middleware runs. A change makes a new version, so no entry
+  is ever invalidated by hand and none is ever served after a change.
 
 Editors (anyone with a session) and visitors with a message waiting are always served fresh.
 """
@@ -83,21 +84,24 @@ def _is_public_request(request) -> bool:
     )
 
 
-def _page_key(request, per_visitor: bool, version) -> str | None:
-    parts = [
-        version.isoformat(),
-        request.build_absolute_uri(),  # scheme and host too: pages link to themselves
-        translation.get_language() or "",
-        timezone.localdate().isoformat(),
-    ]
-    if per_visitor:
-        # The page carries a CSRF token: only for this visitor, and only once they hold a
-        # cookie the CSRF middleware accepted (else the page would set a new one).
-        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-        if not secret or request.META.get("CSRF_COOKIE") != secret:
-            return None
-        parts.append(secret)
+def _address(request) -> str:
+    """The page asked for: scheme, host, path and query (pages link to themselves), and its
+    language — LocaleMiddleware takes it from the path prefix, English without one."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    return f"{request.build_absolute_uri()}\n{language}"
+
+
+def _page_key(address: str, version, visitor: str = "") -> str:
+    # The day too: anniversaries and "on this day" move with the date.
+    parts = [address, version.isoformat(), timezone.localdate().isoformat(), visitor]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _accepted_csrf_secret(request) -> str | None:
+    """The visitor's CSRF cookie, if the CSRF middleware accepted it (else the page would set
+    a new one): the key of a page carrying a form, whose token only that cookie matches."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    return secret if secret and request.META.get("CSRF_COOKIE") == secret else None
 
 
 def _storable(request, response, per_visitor: bool) -> bool:
@@ -112,32 +116,28 @@ def _storable(request, response, per_visitor: bool) -> bool:
     return not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
 
-def _stored_copy(response) -> HttpResponse:
-    """The response without its cookies (a per-visitor page renews the CSRF cookie)."""
-    return HttpResponse(response.content, status=response.status_code, headers=response.headers)
-
-
 def public_page(view=None, *, per_visitor: bool = False):
-    """Serve ``view`` with conditional GET and the page cache (see the module docstring).
-    ``per_visitor`` marks a page with a form: it is cached for each visitor's CSRF cookie."""
+    """Serve ``view`` with conditional GET, and mark its response for the page cache
+    (``PageCacheMiddleware`` stores it, and answers the next requests for it). ``per_visitor``
+    marks a page with a form: it is cached for each visitor's CSRF cookie."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             version = request_version(request) if _is_public_request(request) else None
-            key = version and _page_key(request, per_visitor, version)
-            if not key:
+            visitor = _accepted_csrf_secret(request) if per_visitor else ""
+            if version is None or visitor is None:
                 return view(request, *args, **kwargs)
+            address = _address(request)
+            key = _page_key(address, version, visitor)
             etag, last_modified = f'"{key[:32]}"', int(version.timestamp())
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if response is None:
-                response = cache.get(f"page:{key}")
             if response is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
                 if _storable(request, response, per_visitor):
-                    cache.set(f"page:{key}", _stored_copy(response), settings.PAGE_CACHE_SECONDS)
+                    request._page_cache_entry = (address, key, per_visitor)
             if response.status_code in (200, 304):
                 response.headers.setdefault("ETag", etag)
                 response.headers.setdefault("Last-Modified", http_date(last_modified))
@@ -149,6 +149,56 @@ def public_page(view=None, *, per_visitor: bool = False):
         return wrapped
 
     return decorate(view) if view else decorate
+
+
+class PageCacheMiddleware:
+    """Answers a public page from the cache before the rest of the middleware runs, and keeps
+    the pages ``public_page`` marked, as the rest of the middleware finished them.
+
+    An address is looked up first (no query): only pages once stored cost the version's
+    query, so /healthz, the admin or media never do."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cached = self.cached(request) if _is_public_request(request) else None
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        entry = getattr(request, "_page_cache_entry", None)
+        if entry and response.status_code == 200:
+            address, key, per_visitor = entry
+            seconds = settings.PAGE_CACHE_SECONDS
+            cache.set(_address_key(address), per_visitor, seconds)
+            # Without its cookies: a page with a form renews the visitor's CSRF cookie.
+            stored = HttpResponse(
+                response.content, status=response.status_code, headers=response.headers
+            )
+            cache.set(f"page:{key}", stored, seconds)
+        return response
+
+    def cached(self, request):
+        address = _address(request)
+        per_visitor = cache.get(_address_key(address))
+        if per_visitor is None:
+            return None
+        version = request_version(request)
+        if version is None:
+            return None
+        # Stored only under a cookie the CSRF middleware accepted, so a forged one finds nothing.
+        visitor = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if per_visitor else ""
+        response = cache.get(f"page:{_page_key(address, version, visitor)}")
+        if response is None:
+            return None
+        last_modified = int(version.timestamp())
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+
+
+def _address_key(address: str) -> str:
+    return "page-address:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 _MISSING = object()

@@ -32,6 +32,9 @@ def test_a_cached_page_costs_one_query_and_is_the_same_page(
     assert again.status_code == 200 and again.content == first.content
     assert SEED_TITLE in again.content.decode()
     assert again["ETag"] == first["ETag"] and "no-cache" in again["Cache-Control"]
+    # Answered before the rest of the middleware: what it added was kept with the page.
+    for header in ["Content-Security-Policy", "X-Frame-Options", "Content-Language", "Vary"]:
+        assert again[header] == first[header]
 
 
 def test_a_save_in_the_admin_shows_at_once(visitor, seed, publisher_client):
