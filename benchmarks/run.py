@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import socket
 import statistics
@@ -44,6 +45,9 @@ DEFAULT_SIZES = {
     "figures": 10_000,
 }
 BUDGETS_MS = {"page_p95": 30, "search_p95_sqlite": 100, "search_p95_postgresql": 50, "304_p95": 5}
+# Reported, not judged: the framework's floor, and a harvest's next page, which is cold in every
+# request (the budgets are for pages asked again; cold figures are reported for all pages).
+NOT_JUDGED = {"healthz", "oai_list_records_resumed"}
 
 
 def environment(var_dir: Path, database_url: str) -> dict:
@@ -221,6 +225,13 @@ def measure_pages(repeat: int, cold_repeat: int) -> dict:
         "healthz": "/healthz",
     }
     client = Client()
+    # A harvest's next page: its token is new in every harvest, so it is never cached and
+    # every request for it is "cold" (reported, not judged against the budgets).
+    first_page = client.get(pages["oai_list_records"]).content.decode()
+    token = re.search(r"<resumptionToken[^>]*>([^<]+)</resumptionToken>", first_page)
+    if token:
+        asked = urllib.parse.urlencode({"verb": "ListRecords", "resumptionToken": token[1]})
+        pages["oai_list_records_resumed"] = f"/oai?{asked}"
     client.get("/events/event-1/")  # a visitor with a CSRF cookie: form pages are cached for them
     report = {}
     for name, url in pages.items():
@@ -262,7 +273,7 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
     search_budget = BUDGETS_MS[f"search_p95_{vendor}"]
     checks = {}
     for name, entry in pages.items():
-        if name == "healthz":
+        if name in NOT_JUDGED:
             continue
         budget = search_budget if name == "search" else BUDGETS_MS["page_p95"]
         checks[f"{name}_p95"] = {"ms": entry["p95_ms"], "budget": budget}
@@ -287,7 +298,12 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
         and load["tributes_stored_twice"] == 0
     }
     failed = sorted(name for name, entry in checks.items() if not entry["ok"])
-    return {"all_within_budget": not failed, "over_budget": failed, "checks": checks}
+    return {
+        "all_within_budget": not failed,
+        "over_budget": failed,
+        "not_judged": sorted(NOT_JUDGED & pages.keys()),
+        "checks": checks,
+    }
 
 
 # A real server -------------------------------------------------------------------------------

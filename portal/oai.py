@@ -13,9 +13,10 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db.models import Min, Q
+from django.db.models import Min, Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from taggit.models import TaggedItem
@@ -68,9 +69,7 @@ def document_for(identifier: str):
     if not (year.isdigit() and slug):
         return None
     return (
-        Document.objects.public()
-        .with_related()
-        .prefetch_related("events")
+        with_record_parts(Document.objects.public().defer(*RECORD_DEFERRED))
         .filter(issued_on__year=int(year), slug=slug)
         .first()
     )
@@ -95,10 +94,21 @@ def parse_datestamp(value: str, *, end: bool) -> tuple[datetime.datetime, str]:
     raise OAIError("badArgument", f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).")
 
 
+# What a record needs of its documents: not their text, which can be long, nor the editors'
+# fields; and of their events, only the public ones, as plain lists (a related manager per
+# document costs more than the rest of its record).
+RECORD_DEFERRED = ["body", "editorial_notes", "provenance"]
+
+
+def with_record_parts(documents):
+    public_events = Event.objects.public().only("id", "slug", "name")
+    return documents.select_related("issuer").prefetch_related(
+        Prefetch("events", queryset=public_events, to_attr="public_events")
+    )
+
+
 def set_specs(document) -> list[str]:
-    specs = [f"kind:{document.kind}"]
-    specs += [f"event:{event.slug}" for event in document.events.all() if event.is_public]
-    return specs
+    return [f"kind:{document.kind}", *[f"event:{event.slug}" for event in document.public_events]]
 
 
 def check_arguments(params: dict) -> str:
@@ -166,7 +176,7 @@ def _record(parent, document, request, tags):
         ("identifier", request.build_absolute_uri(document.get_absolute_url())),
         ("description", document.summary),
         *[("subject", name) for name in tags.get(document.pk, [])],
-        *[("coverage", event.name) for event in document.events.all() if event.is_public],
+        *[("coverage", event.name) for event in document.public_events],
     ]
     for name, value in values:
         if value:
@@ -243,7 +253,7 @@ def _list(verb, root, arguments, request):
         documents = documents.filter(
             Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
         )
-    page = list(documents.select_related("issuer").prefetch_related("events")[: page_size()])
+    page = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: page_size()])
     tags = _tag_names(page) if verb == "ListRecords" else {}
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
@@ -326,15 +336,18 @@ def _respond(verb, root, arguments, request):
         _list(verb, root, arguments, request)
 
 
-@csrf_exempt  # harvesters POST without a session; the endpoint is read-only
-@require_http_methods(["GET", "POST"])
-def endpoint(request):
-    source = request.POST if request.method == "POST" else request.GET
+# The response date is set as each response goes out: the rest of a response is the same for
+# the same question and content, and is kept (``endpoint``).
+RESPONSE_DATE_MARK = "{response-date}"
+
+
+def response_body(request, source) -> bytes:
+    """The response to the arguments in ``source``, with RESPONSE_DATE_MARK for its date."""
     root = ET.Element(
         f"{{{OAI}}}OAI-PMH",
         {f"{{{XSI}}}schemaLocation": f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"},
     )
-    _element(root, f"{{{OAI}}}responseDate", datestamp(timezone.now()))
+    _element(root, f"{{{OAI}}}responseDate", RESPONSE_DATE_MARK)
     request_element = _element(root, f"{{{OAI}}}request", request.build_absolute_uri("/oai"))
     try:
         if any(len(values) > 1 for _key, values in source.lists()):
@@ -346,5 +359,26 @@ def endpoint(request):
         _respond(verb, root, {k: v for k, v in arguments.items() if k != "verb"}, request)
     except OAIError as error:
         _element(root, f"{{{OAI}}}error", error.message, code=error.code)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+@csrf_exempt  # harvesters POST without a session; the endpoint is read-only
+@require_http_methods(["GET", "POST"])
+def endpoint(request):
+    source = request.POST if request.method == "POST" else request.GET
+    if "resumptionToken" in source:
+        # Every token is new (it is signed with its time), so a page after the first is asked
+        # for once per harvest: keeping it would only fill the cache.
+        body = response_body(request, source)
+    else:
+        # A harvest's first page, a record, Identify: asked again and again, kept for the
+        # content's version like the public pages.
+        question = urlencode(sorted(source.lists()), doseq=True)
+        body = freshness.remember(
+            request,
+            f"oai {request.build_absolute_uri('/oai')}?{question}",
+            lambda: response_body(request, source),
+        )
+    # The mark is the first text of the response, before anything taken from the content.
+    body = body.replace(RESPONSE_DATE_MARK.encode(), datestamp(timezone.now()).encode(), 1)
     return HttpResponse(body, content_type="text/xml; charset=utf-8")

@@ -1,10 +1,15 @@
 """OAI-PMH 2.0, harvested from the live test server with Sickle, a real OAI-PMH client."""
 
 import datetime
+import re
 
 import pytest
 import requests
+import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
 from sickle.oaiexceptions import (
@@ -17,6 +22,7 @@ from sickle.oaiexceptions import (
 )
 
 from archive.models import Document
+from portal.oai import datestamp
 from portal.publishing import Status
 from tests.conftest import SEED_TITLE, make_document, make_organization
 
@@ -210,3 +216,41 @@ def test_a_repeated_argument_and_post(live_server, transactional_db):
     assert 'code="badArgument"' in response.text
     posted = requests.post(f"{live_server.url}/oai", data={"verb": "Identify"}, timeout=10)
     assert posted.status_code == 200 and "<repositoryName>" in posted.text
+
+
+def test_a_first_page_asked_again_is_kept_but_dated_anew_and_a_publish_shows_at_once(client, db):
+    """The first page of a harvest is kept for the content's version: asked again, it costs
+    one query (the version), its responseDate is the time of asking, and a publish shows."""
+    make_document(title="Statement before")
+    first_page = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
+        before = client.get("/oai", first_page).content.decode()
+    with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/oai", first_page).content.decode()
+        queries_again = len(queries)  # read now: the next request empties the log
+        published = make_document(title="Statement published between two harvests")
+        after = client.get("/oai", first_page).content.decode()
+    assert queries_again == 1
+    asked_at = [
+        re.search(r"<responseDate>(.*?)</responseDate>", page)[1] for page in [before, again]
+    ]
+    assert asked_at == [datestamp(start + datetime.timedelta(minutes=m)) for m in (1, 2)]
+    assert re.sub(r"<responseDate>.*?</responseDate>", "", before) == re.sub(
+        r"<responseDate>.*?</responseDate>", "", again
+    )
+    assert published.slug not in again and published.slug in after
+
+
+def test_a_resumed_page_is_never_kept(client, db, settings):
+    settings.OAI_PAGE_SIZE = 1
+    for _ in range(3):
+        make_document()
+    first = client.get("/oai", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    token = re.search(r"<resumptionToken[^>]*>(.+?)</resumptionToken>", first.content.decode())[1]
+    resumed = {"verb": "ListIdentifiers", "resumptionToken": token}
+    client.get("/oai", resumed)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/oai", resumed).content.decode()
+    assert len(queries) > 1 and 'cursor="1"' in again
