@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.conftest import REPO
 
@@ -48,6 +49,9 @@ def browser(monkeypatch):
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         yield browser
+        # The test's own ORM calls ran while Playwright's event loop was up, which gives them
+        # a connection of their own: left open, it would block dropping the test database.
+        connections.close_all()
         browser.close()
 
 
