@@ -129,6 +129,7 @@ def test_feeds_and_the_calendar_change_version_when_a_scheduled_item_comes_out(c
     with time_machine.travel(later, tick=False):
         fresh = client.get("/feeds/documents/", HTTP_IF_NONE_MATCH=feed["ETag"])
         assert fresh.status_code == 200 and "Scheduled release" in fresh.content.decode()
+        assert fresh["Last-Modified"] == "Tue, 01 Dec 2026 09:00:00 GMT"  # the publish time
 
 
 def test_previews_carry_no_validator(editor_client):
