@@ -1,8 +1,12 @@
 """The calendar feed (RFC 5545), built with the icalendar library."""
 
 import datetime
+import functools
+import hashlib
 
-from django.utils import timezone
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEntry
 
@@ -75,10 +79,36 @@ def build_calendar(events, commemorations, base_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Commemoration portal")
+    language = translation.get_language()
+    entries = {}  # each entry's key: what it is made of, to the last save of each part
     for event in events:
-        entry = anniversary_entry(event, base_url)
-        if entry is not None:
-            calendar.add_component(entry)
+        parts = ["anniversary", base_url, language, _saved(event)]
+        entries[_entry_key(parts)] = functools.partial(anniversary_entry, event, base_url)
     for commemoration in commemorations:
-        calendar.add_component(commemoration_entry(commemoration, base_url))
-    return calendar.to_ical()
+        parts = ["commemoration", base_url, language, _saved(commemoration)]
+        parts += [_saved(commemoration.event), _saved(commemoration.place)]
+        entries[_entry_key(parts)] = functools.partial(commemoration_entry, commemoration, base_url)
+    # Writing thousands of entries takes seconds, and an entry changes only when a part of it
+    # is saved: each is kept as written, under a key that a save of any of its parts changes.
+    written = cache.get_many(entries)
+    missing = {}
+    for key, build in entries.items():
+        if key not in written:
+            entry = build()
+            missing[key] = entry.to_ical() if entry is not None else b""
+    cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+    written |= missing
+    # The library writes a calendar's properties, then its entries, then its end.
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical().removesuffix(end)
+    return head + b"".join(written[key] for key in entries) + end
+
+
+def _saved(instance) -> str:
+    if instance is None:
+        return ""
+    return f"{instance._meta.label}:{instance.pk}:{instance.updated_at.isoformat()}"
+
+
+def _entry_key(parts) -> str:
+    return "ics-entry:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

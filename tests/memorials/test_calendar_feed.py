@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from dateutil.rrule import rrulestr
+from django.core.cache import cache
 from icalendar import Calendar
 
+from portal import freshness
 from portal.publishing import Status
-from tests.conftest import make_commemoration, make_event
+from tests.conftest import make_commemoration, make_event, make_place
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +104,32 @@ def test_drafts_are_not_in_the_feed(client, db):
     make_commemoration(event=public, slug="draft-vigil", status=Status.DRAFT)
     make_commemoration(event=draft, slug="vigil-of-draft-event")
     assert set(entries(fetch(client))) == {"anniversary-public-event@commemoration-portal"}
+
+
+def test_an_entry_follows_a_change_to_any_of_its_parts(client, db):
+    """Entries are kept as written between requests: a save of the event, the commemoration or
+    its place must reach every entry that shows it."""
+    event = make_event(name="Event as first named", slug="named-event")
+    place = make_place(name="Hall as first named")
+    make_commemoration(event=event, place=place, slug="meeting", name="Meeting")
+    fetch(client)
+    place.name = "Hall as renamed"
+    place.save()
+    meeting = entries(fetch(client))["commemoration-meeting@commemoration-portal"]
+    assert str(meeting["LOCATION"]) == "Hall as renamed"
+    event.name = "Event as renamed"
+    event.save()
+    renamed = entries(fetch(client))
+    anniversary = renamed["anniversary-named-event@commemoration-portal"]
+    meeting = renamed["commemoration-meeting@commemoration-portal"]
+    assert "Event as renamed" in str(anniversary["SUMMARY"])
+    assert "Event as renamed" in str(meeting["DESCRIPTION"])
+
+
+def test_kept_entries_make_the_same_calendar_as_new_ones(client, seed):
+    new = client.get("/calendar.ics").content
+    freshness.touch()  # the page is out of date; its entries are not
+    kept = client.get("/calendar.ics").content
+    cache.clear()
+    assert kept == new == client.get("/calendar.ics").content
+    assert len(Calendar.from_ical(kept).walk("VEVENT")) > 1
