@@ -547,10 +547,6 @@ def main():
     if database_url:
         database_url, postgres_name = throwaway_postgres(database_url)
     env = environment(var_dir, database_url)
-    if database_url:
-        # Persistent connections, as the README's production start sets for PostgreSQL: a new
-        # connection per request would cost more than a cached page.
-        env["DATABASE_CONN_MAX_AGE"] = "60"
     os.environ.update(env)
     sys.path.insert(0, str(REPO))
     import django
@@ -566,7 +562,7 @@ def main():
         refresh_statistics()  # as the import commands do after a bulk load
         report = {
             "database": connection.vendor,
-            "database_conn_max_age": int(env.get("DATABASE_CONN_MAX_AGE", 0)),
+            "database_conn_max_age": connection.settings_dict["CONN_MAX_AGE"],
             "sizes": sizes,
             "build_seconds": round(time.perf_counter() - started, 1),
             **built,

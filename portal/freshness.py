@@ -170,13 +170,15 @@ class PageCacheMiddleware:
     the pages ``public_page`` marked, as the rest of the middleware finished them.
 
     An address is looked up first (no query): only pages once stored cost the version's
-    query, so /healthz, the admin or media never do."""
+    query, so /healthz, the admin or media never do; static files are not looked up at all."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static = settings.STATIC_URL  # served by whitenoise, below: never a page
 
     def __call__(self, request):
-        cached = self.cached(request) if _is_public_request(request) else None
+        cacheable = _is_public_request(request) and not request.path.startswith(self.static)
+        cached = self.cached(request) if cacheable else None
         if cached is not None:
             return cached
         response = self.get_response(request)

@@ -84,10 +84,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages from the cache, before the rest (portal/freshness.py): a page is kept with
+    # the headers the middleware below gave it, its Content Security Policy included.
+    "portal.freshness.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages from the cache, before sessions, CSRF and the rest (portal/freshness.py).
-    "portal.freshness.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +125,10 @@ if not env_str("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Connections kept between requests: opening one cost more than answering a cached
+        # page (and SQLite checkpoints its log when the last connection closes). Not with the
+        # development server, which runs each request in a thread of its own.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }

@@ -14,6 +14,7 @@ GOOD_KEY = "a-real-secret-key-for-this-test-only-0123456789abcdefghijklmnop"
 def clean_environment(**env):
     """This process's environment without the settings the test suite itself sets."""
     ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
+    ours.add("DATABASE_CONN_MAX_AGE")  # a developer may have set it
     clean = {key: value for key, value in os.environ.items() if key not in ours}
     return {**clean, **env}
 
@@ -74,6 +75,24 @@ def test_a_misspelt_boolean_is_an_error_not_a_guess():
     assert "DEBUG must be a boolean" in result.stderr
 
 
+def setting(expression: str, **env) -> str:
+    """What ``expression`` on the settings prints in a fresh interpreter with ``env``."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; from django.conf import settings; django.setup(); print({expression})",
+        ],
+        cwd=REPO,
+        env=clean_environment(DJANGO_SETTINGS_MODULE="portal.settings", **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.mark.parametrize(
     "url, engine",
     [
@@ -82,22 +101,14 @@ def test_a_misspelt_boolean_is_an_error_not_a_guess():
     ],
 )
 def test_database_url_chooses_the_engine(url, engine):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; from django.conf import settings; "
-            "django.setup(); print(settings.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=REPO,
-        env=clean_environment(
-            DJANGO_SETTINGS_MODULE="portal.settings", DEBUG="1", DATABASE_URL=url
-        ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == engine, result.stderr
+    assert setting("settings.DATABASES['default']['ENGINE']", DEBUG="1", DATABASE_URL=url) == engine
+
+
+def test_production_keeps_database_connections_the_development_server_does_not():
+    conn_max_age = "settings.DATABASES['default']['CONN_MAX_AGE']"
+    assert setting(conn_max_age, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example") == "60"
+    assert setting(conn_max_age, DEBUG="1") == "0"
+    assert setting(conn_max_age, DEBUG="1", DATABASE_CONN_MAX_AGE="30") == "30"
 
 
 def test_check_deploy_is_clean_under_production_settings():
