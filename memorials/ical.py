@@ -2,7 +2,6 @@
 
 import datetime
 import functools
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -79,36 +78,35 @@ def build_calendar(events, commemorations, base_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Commemoration portal")
-    language = translation.get_language()
     entries = {}  # each entry's key: what it is made of, to the last save of each part
     for event in events:
-        parts = ["anniversary", base_url, language, _saved(event)]
-        entries[_entry_key(parts)] = functools.partial(anniversary_entry, event, base_url)
+        key = ("anniversary", _saved(event))
+        entries[key] = functools.partial(anniversary_entry, event, base_url)
     for commemoration in commemorations:
-        parts = ["commemoration", base_url, language, _saved(commemoration)]
-        parts += [_saved(commemoration.event), _saved(commemoration.place)]
-        entries[_entry_key(parts)] = functools.partial(commemoration_entry, commemoration, base_url)
+        parts = [commemoration, commemoration.event, commemoration.place]
+        key = ("commemoration", *map(_saved, parts))
+        entries[key] = functools.partial(commemoration_entry, commemoration, base_url)
     # Writing thousands of entries takes seconds, and an entry changes only when a part of it
-    # is saved: each is kept as written, under a key that a save of any of its parts changes.
-    written = cache.get_many(entries)
-    missing = {}
-    for key, build in entries.items():
-        if key not in written:
-            entry = build()
-            missing[key] = entry.to_ical() if entry is not None else b""
-    cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
-    written |= missing
+    # is saved: they are kept as written, together, each under a key that a save of any of its
+    # parts changes. Kept together, they take one cache entry, not thousands, and an entry
+    # whose item changed or left the calendar is dropped at the next writing.
+    kept_as = f"ics-entries:{base_url}:{translation.get_language()}"
+    kept = cache.get(kept_as, {})
+    written = {key: kept[key] if key in kept else _write(build) for key, build in entries.items()}
+    if written.keys() != kept.keys():  # entries written anew, or dropped
+        cache.set(kept_as, written, settings.PAGE_CACHE_SECONDS)
     # The library writes a calendar's properties, then its entries, then its end.
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical().removesuffix(end)
-    return head + b"".join(written[key] for key in entries) + end
+    return head + b"".join(written.values()) + end
+
+
+def _write(build) -> bytes:
+    entry = build()
+    return entry.to_ical() if entry is not None else b""
 
 
 def _saved(instance) -> str:
     if instance is None:
         return ""
     return f"{instance._meta.label}:{instance.pk}:{instance.updated_at.isoformat()}"
-
-
-def _entry_key(parts) -> str:
-    return "ics-entry:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
