@@ -121,6 +121,8 @@ def test_keyboard_users_skip_to_the_content_and_see_the_focus(page, published_se
     outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")
+    # Following the link is asynchronous in the browser: wait for it (up to the page's timeout).
+    page.wait_for_function("() => location.hash === '#main'")
     assert re.search(r"#main$", page.url)
 
 
