@@ -74,9 +74,9 @@ def content_version() -> datetime.datetime | None:
             [now],
         )
         (latest,) = cursor.fetchone()
-    field = ContentChange._meta.get_field("changed_at")
-    for converter in connection.ops.get_db_converters(field.get_col(ContentChange._meta.db_table)):
-        latest = converter(latest, None, connection)
+    column = ContentChange._meta.get_field("changed_at").cached_col
+    for converter in connection.ops.get_db_converters(column):
+        latest = converter(latest, column, connection)
     return latest
 
 

@@ -14,19 +14,19 @@ GOOD_KEY = "a-real-secret-key-for-this-test-only-0123456789abcdefghijklmnop"
 def clean_environment(**env):
     """This process's environment without the settings the test suite itself sets."""
     ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
-    ours.add("DATABASE_CONN_MAX_AGE")  # a developer may have set it
+    ours |= {"DATABASE_CONN_MAX_AGE"}  # not set by the suite, but a developer's would interfere
     clean = {key: value for key, value in os.environ.items() if key not in ours}
     return {**clean, **env}
 
 
-def start(**env):
-    """Import the settings in a fresh interpreter with exactly this environment."""
+def start(expression: str = "settings.DEBUG, settings.ALLOWED_HOSTS", **env):
+    """Import the settings in a fresh interpreter with exactly this environment, and print
+    ``expression``."""
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; from django.conf import settings; "
-            "django.setup(); print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+            f"import django; from django.conf import settings; django.setup(); print({expression})",
         ],
         cwd=REPO,
         env=clean_environment(DJANGO_SETTINGS_MODULE="portal.settings", **env),
@@ -76,19 +76,8 @@ def test_a_misspelt_boolean_is_an_error_not_a_guess():
 
 
 def setting(expression: str, **env) -> str:
-    """What ``expression`` on the settings prints in a fresh interpreter with ``env``."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"import django; from django.conf import settings; django.setup(); print({expression})",
-        ],
-        cwd=REPO,
-        env=clean_environment(DJANGO_SETTINGS_MODULE="portal.settings", **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """What ``expression`` on the settings is, under ``env``."""
+    result = start(expression, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
