@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
+from portal.admin import HistoryAdmin, PublicationFilter, ShownRecordAdmin, WorkflowAdmin
 from portal.publishing import Status
 
 from . import media
@@ -57,7 +57,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryAdmin):
+class OrganizationAdmin(ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "short_name", "kind", "country", "document_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "name_variants", "slug"]

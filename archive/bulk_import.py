@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from portal.publishing import EDITOR_STATUSES, Publishable, can_publish
+from portal.publishing import EDITOR_STATUSES, Publishable, can_publish, may_change_shown
 
 from .importer import Outcome, import_sources
 from .models import Document, sha256_of_text
@@ -174,6 +174,11 @@ def _refused(item, existing, user) -> str:
             return f"only a publisher can import a {item.get_status_display().lower()} item"
         if existing is not None and existing.status not in EDITOR_STATUSES:
             return "only a publisher can change a published or withdrawn item"
+    if not isinstance(item, Publishable) and not may_change_shown(user):
+        if existing is not None and existing.is_shown_publicly():
+            return "public pages show this record: only a publisher can change it"
+        if item.is_shown_publicly():
+            return "public pages would show this record at once: only a publisher can import it"
     if isinstance(item, Document) and item.checksum and item.checksum != sha256_of_text(item.body):
         return "its checksum does not match its text: the text was altered, or the checksum"
     return ""

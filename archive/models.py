@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 
 from portal.publishing import Publishable, PublishableQuerySet
 from portal.search import SearchData
+from portal.text import CleanText
 
 
 def sha256_of_text(text: str) -> str:
@@ -37,7 +38,7 @@ class OrganizationManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Organization(models.Model):
+class Organization(CleanText, models.Model):
     class Kind(models.TextChoices):
         MISSION = "mission", _("Diplomatic mission")
         MINISTRY = "ministry", _("Ministry")
@@ -81,6 +82,12 @@ class Organization(models.Model):
         """Documents show their issuer's name in search results."""
         return self.documents.all()
 
+    def is_shown_publicly(self) -> bool:
+        """Whether a public document names it as issuer, or a public commemoration as organizer."""
+        return self.pk is not None and (
+            self.documents.public().exists() or self.commemorations.of_public_events().exists()
+        )
+
     def all_names(self) -> list[str]:
         """The name, the short name and every recorded variant."""
         names = [self.name, self.short_name, *self.name_variants.splitlines()]
@@ -118,7 +125,7 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
         return self.get(issuer__slug=issuer_slug, issued_on=issued_on, slug=slug)
 
 
-class Document(Publishable):
+class Document(CleanText, Publishable):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press-release", _("Press release")
         STATEMENT = "statement", _("Statement")
@@ -240,7 +247,17 @@ class Document(Publishable):
 
     natural_key.dependencies = ["archive.organization"]
 
+    def normalize_text(self) -> None:
+        # A checksum that matched the text as received still matches it once its line ends are
+        # normalized; one that did not match stays wrong, for validation to refuse.
+        matched = self.checksum == sha256_of_text(self.body)
+        super().normalize_text()
+        if matched:
+            self.checksum = sha256_of_text(self.body)
+
     def save(self, *args, **kwargs):
+        # The checksum is of the text as stored: line ends normalized first (portal/text.py).
+        self.normalize_text()
         self.checksum = sha256_of_text(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "checksum"}
@@ -295,7 +312,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(models.Q(file=path) | models.Q(thumbnail=path) | models.Q(display=path))
 
 
-class Attachment(models.Model):
+class Attachment(CleanText, models.Model):
     """A scan, PDF, photo or text file attached to a document, an event or a person.
 
     Files are stored under their SHA-256 (``attachments/ab/abcd….jpg``), so a stored file never
@@ -372,6 +389,11 @@ class Attachment(models.Model):
         if not storage.exists(path):  # same name, same bytes: stored once
             path = storage.save(path, ContentFile(content))
         return path
+
+    def is_shown_publicly(self) -> bool:
+        """Whether the item it is attached to is public."""
+        item = self.item
+        return item is not None and getattr(item, "is_public", False)
 
     @property
     def is_image(self) -> bool:

@@ -5,7 +5,7 @@ from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
 from portal import freshness
-from portal.admin import HistoryAdmin, PublicationFilter, WorkflowAdmin
+from portal.admin import HistoryAdmin, PublicationFilter, ShownRecordAdmin, WorkflowAdmin
 
 from .checks import check_document, documents_by_claim
 from .models import Commemoration, Event, Figure, Person, Place, Tribute
@@ -14,7 +14,7 @@ NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
 
 @admin.register(Place)
-class PlaceAdmin(HistoryAdmin):
+class PlaceAdmin(ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "variant_list"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -119,7 +119,7 @@ class CommemorationAdmin(WorkflowAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(HistoryAdmin):
+class FigureAdmin(ShownRecordAdmin, HistoryAdmin):
     list_display = ["event", "measure_display", "value_display", "source", "wording"]
     list_filter = ["measure", "qualifier", "event"]
     list_select_related = ["event", "source", "source__issuer"]

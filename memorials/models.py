@@ -15,9 +15,11 @@ from archive.models import Document, Organization
 from portal.naming import NamedInLanguages
 from portal.publishing import Publishable, PublishableQuerySet, public_q
 from portal.search import SearchData, latest
+from portal.text import CleanText, strip_bidi_controls
 
 from . import anniversaries
 from .anniversaries import Precision
+from .wording import disagreement
 
 
 def split_lines(text: str) -> list[str]:
@@ -38,7 +40,7 @@ class PlaceQuerySet(models.QuerySet):
         return [[place.name, *place.variants, *place.translated_names] for place in places]
 
 
-class Place(NamedInLanguages, models.Model):
+class Place(CleanText, NamedInLanguages, models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         REGION = "region", _("Region")
@@ -116,6 +118,18 @@ class Place(NamedInLanguages, models.Model):
         """Events, people and commemorations mention their place in search."""
         return [*self.events.all(), *self.people.all(), *self.commemorations.all()]
 
+    def is_shown_publicly(self) -> bool:
+        """Whether a public event, person or commemoration names the place, or a place within
+        it (its page shows it as the larger place)."""
+        if self.pk is None:
+            return False
+        places = [self.pk, *self.children.values_list("pk", flat=True)]
+        return (
+            Event.objects.public().filter(places__in=places).exists()
+            or Person.objects.public().filter(place__in=places).exists()
+            or Commemoration.objects.of_public_events().filter(place__in=places).exists()
+        )
+
     def clean(self):
         ancestor = self.parent
         while ancestor is not None:
@@ -153,7 +167,7 @@ class EventQuerySet(PublishableQuerySet):
         return [(event, anniversary) for event, anniversary in pairs if anniversary]
 
 
-class Event(NamedInLanguages, Publishable):
+class Event(CleanText, NamedInLanguages, Publishable):
     name = models.CharField(_("name"), max_length=200)
     alternative_names = models.TextField(
         _("alternative names"), blank=True, help_text=_("One per line, in any language or script.")
@@ -266,7 +280,7 @@ class PersonQuerySet(PublishableQuerySet):
         return self.filter(Q(name__icontains=text) | Q(name_variants__icontains=text))
 
 
-class Person(NamedInLanguages, Publishable):
+class Person(CleanText, NamedInLanguages, Publishable):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_variants = models.TextField(
@@ -368,7 +382,7 @@ class CommemorationQuerySet(PublishableQuerySet):
         return self.public().filter(public_q("event__"))
 
 
-class Commemoration(Publishable):
+class Commemoration(CleanText, Publishable):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Memorial meeting")
         VIGIL = "vigil", _("Vigil")
@@ -497,7 +511,7 @@ class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
         )
 
 
-class Figure(models.Model):
+class Figure(CleanText, models.Model):
     """A number as one source reports it. Sources that disagree are separate figures."""
 
     class Measure(models.TextChoices):
@@ -591,6 +605,17 @@ class Figure(models.Model):
             raise ValidationError(
                 {"wording": _("The wording must be quoted exactly from the source's text.")}
             )
+        if self.wording and self.value is not None:
+            labels = dict(self.Qualifier.choices)
+            problem = disagreement(self.wording, self.value, self.qualifier, labels)
+            if problem:
+                raise ValidationError({"value": problem})
+
+    def is_shown_publicly(self) -> bool:
+        """Whether a public page shows the figure as it now stands (event and source public)."""
+        return bool(self.event_id and self.source_id) and (
+            self.event.is_public and self.source.is_public
+        )
 
 
 class TributeQuerySet(models.QuerySet):
@@ -598,7 +623,7 @@ class TributeQuerySet(models.QuerySet):
         return self.filter(state=Tribute.State.APPROVED)
 
 
-class Tribute(models.Model):
+class Tribute(CleanText, models.Model):
     """A visitor's candle or short message for an event or a person, shown once approved."""
 
     class Kind(models.TextChoices):
@@ -648,6 +673,11 @@ class Tribute(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.name or 'an anonymous visitor'}"
+
+    def clean(self):
+        # A visitor's text may not reorder the page around it (right-to-left overrides).
+        self.name = strip_bidi_controls(self.name)
+        self.text = strip_bidi_controls(self.text)
 
     @property
     def subject(self):

@@ -19,9 +19,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from . import throttling
-from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish
+from .models import SearchEntry, SearchEntryTag
+from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -80,6 +83,61 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return render(request, "admin/history_compare.html", context)
 
 
+SHOWN_PUBLICLY = _(
+    "Public pages show this record, so only a publisher can change it. Ask a publisher, or "
+    "link a draft to a new record instead."
+)
+
+
+class ShownRecordAdmin:
+    """For records without a workflow of their own (places, organizations, figures, tags,
+    attachments), which public pages show the moment they are saved: editors add them and
+    change them while nothing public shows them (``is_shown_publicly()``); after that only a
+    publisher does. A save whose result would be shown publicly is refused to an editor too,
+    so an editor cannot add a figure to a live event from a live source."""
+
+    def shown_publicly(self, obj) -> bool:
+        return obj.is_shown_publicly()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or may_change_shown(request.user):
+            return allowed
+        return not self.shown_publicly(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or may_change_shown(request.user):
+            return allowed
+        return not self.shown_publicly(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if item is not None and not may_change_shown(request.user) and self.shown_publicly(item):
+            self.message_user(request, SHOWN_PUBLICLY, messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if may_change_shown(request.user):
+            return form
+        shown_publicly = self.shown_publicly
+
+        class EditorForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if not self.errors and shown_publicly(self.instance):
+                    self.add_error(None, SHOWN_PUBLICLY)
+
+        return EditorForm
+
+
+def tag_shown_publicly(tag) -> bool:
+    """The search index holds the tags of public items only."""
+    public_entries = SearchEntry.objects.public()
+    return SearchEntryTag.objects.filter(slug=tag.slug, entry__in=public_entries).exists()
+
+
 class PublicationFilter(admin.SimpleListFilter):
     """The status, with "scheduled" and "public now" told apart."""
 
@@ -111,9 +169,12 @@ class EditTokenForm(forms.ModelForm):
         cleaned = super().clean()
         token = self.data.get("_edit_token")
         if token and self.instance.pk:
+            # The row stays locked until this save commits (the admin saves in a transaction),
+            # so of two saves at the same moment the second reads the first one's time.
             stored = (
                 type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
+                ._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )
@@ -136,6 +197,14 @@ class WorkflowAdmin(HistoryAdmin):
     # same item the second is told, instead of silently overwriting the first.
     change_form_template = "admin/change_form_with_edit_token.html"
     form = EditTokenForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A refused save shows the form again with the time the editor's copy was opened, not
+        # the newer one: saving again is refused too, until the editor reloads the item.
+        submitted = request.POST.get("_edit_token") if request.method == "POST" else None
+        stored = obj.updated_at.isoformat() if obj is not None and obj.updated_at else ""
+        context["edit_token"] = submitted or stored
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def stored_status(self, item) -> str | None:
         """The item's status in the database, whatever a form or an old version says."""
@@ -249,3 +318,12 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             raise
         throttling.clear(self.request, username)
         return cleaned
+
+
+class TagAdmin(ShownRecordAdmin, taggit_admin.TagAdmin):
+    def shown_publicly(self, obj) -> bool:
+        return tag_shown_publicly(obj)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 class PortalConfig(AppConfig):
@@ -9,8 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag, TaggedItem
 
-        from . import freshness, roles, search
+        from . import freshness, roles, search, text
 
         search.connect_tag_signals()
         freshness.track(Tag, TaggedItem)
+        pre_save.connect(text.normalize_raw_save, dispatch_uid="portal-normalize-raw-text")
         post_migrate.connect(roles.setup_roles_after_migrate, dispatch_uid="portal-setup-roles")

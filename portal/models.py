@@ -73,5 +73,17 @@ class ContentChange(models.Model):
     # A publish time set ahead: it counts only once it has come.
     scheduled = models.BooleanField(default=False)
 
+    class Meta:
+        # Records without a workflow of their own (places, organizations, figures, tags,
+        # attachments) change on public pages the moment they are saved; once a public page
+        # shows one, only holders of this permission (publishers) may change it.
+        permissions = [
+            (
+                "change_public_records",
+                "Can change places, organizations, figures, tags and attachments that public "
+                "pages show",
+            )
+        ]
+
     def __str__(self):
         return self.changed_at.isoformat()

@@ -38,6 +38,11 @@ def can_publish(user, model) -> bool:
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
+def may_change_shown(user) -> bool:
+    """Whether ``user`` may change a record without a workflow that public pages show."""
+    return user.has_perm("portal.change_public_records")
+
+
 def allowed_statuses(user, model, current: str | None) -> list[str]:
     """The statuses ``user`` may give an item whose status is now ``current`` (None: a new item).
 

@@ -45,6 +45,7 @@ def publisher_permissions():
     return Permission.objects.filter(
         _permissions(CONTENT_MODELS, ["add", "change", "view", "delete"])
         | _permissions(PUBLISHABLE_MODELS, ["publish"])
+        | _permissions({"portal": ["public_records"]}, ["change"])
         | _permissions(MODERATED_MODELS, ["change", "view", "delete"])
     )
 

@@ -28,3 +28,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+
+# SQLite: the test database is a file, as in production (WAL, IMMEDIATE transactions, a busy
+# timeout), not the shared in-memory database, which answers "table is locked" at once instead
+# of waiting: tests of truly concurrent requests need the real locking.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="portal-test-db-"), "test.sqlite3")
+    }

@@ -3,6 +3,7 @@ import pytest
 from archive.models import Document
 from memorials.checks import check_document
 from memorials.models import Event
+from portal.publishing import Status
 from tests.conftest import EMPTY_INLINES, make_document, make_event
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,10 @@ def test_editors_link_documents_to_events_from_the_document(editor_client, seed)
 
 def test_an_editor_adds_a_figure_from_another_source(editor_client, seed, client):
     other = make_document(
-        title="Later report", issued_on="2010-01-19", body="In total 147 people were killed."
+        title="Later report",
+        issued_on="2010-01-19",
+        body="In total 147 people were killed.",
+        status=Status.REVIEW,
     )
     event = Event.objects.get(slug="black-january")
     form = {
@@ -116,5 +120,9 @@ def test_an_editor_adds_a_figure_from_another_source(editor_client, seed, client
         "/admin/memorials/figure/add/", {**form, "wording": "147 people were killed"}
     )
     assert accepted.status_code == 302
+    # Public once a publisher publishes its source, not before.
+    assert "147 people were killed" not in client.get("/events/black-january/").content.decode()
+    other.status = Status.PUBLISHED
+    other.save()
     page = client.get("/events/black-january/").content.decode()
     assert "more than 130" in page and "147 people were killed" in page
