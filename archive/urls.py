@@ -1,4 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
+
+import portal.converters  # noqa: F401 -- registers the "year" and "citation_format" converters
 
 from . import views
 
@@ -6,10 +8,10 @@ app_name = "archive"
 
 urlpatterns = [
     path("", views.document_list, name="document-list"),
-    path("<int:year>/<slug:slug>/", views.document_detail, name="document"),
-    path("<int:year>/<slug:slug>.txt", views.document_text, name="document-text"),
-    re_path(
-        r"^(?P<year>[0-9]{4})/(?P<slug>[-a-zA-Z0-9_]+)/cite\.(?P<format>bib|ris|json)$",
+    path("<year:year>/<slug:slug>/", views.document_detail, name="document"),
+    path("<year:year>/<slug:slug>.txt", views.document_text, name="document-text"),
+    path(
+        "<year:year>/<slug:slug>/cite.<citation_format:format>",
         views.document_citation,
         name="document-citation",
     ),

@@ -43,11 +43,15 @@ def _page(request, queryset, serialize):
     )
 
 
+def api_url(document) -> str:
+    """A document's address in the API, as ``api-document`` reverses it: the year in four
+    digits (portal/converters.py)."""
+    return f"/api/documents/{document.issued_on.year:04d}/{document.slug}/"
+
+
 def _document(request, document, *, full=False):
     data = {
-        "url": request.build_absolute_uri(
-            f"/api/documents/{document.issued_on.year}/{document.slug}/"
-        ),
+        "url": request.build_absolute_uri(api_url(document)),
         "html_url": request.build_absolute_uri(document.get_absolute_url()),
         "text_url": request.build_absolute_uri(document.get_text_url()),
         "kind": document.kind,
@@ -113,9 +117,7 @@ def _event(request, event, *, figures=None, commemorations=None):
                 "value": figure.value,
                 "qualifier": figure.qualifier,
                 "wording": figure.wording,
-                "source": request.build_absolute_uri(
-                    f"/api/documents/{figure.source.issued_on.year}/{figure.source.slug}/"
-                ),
+                "source": request.build_absolute_uri(api_url(figure.source)),
             }
             for figure in figures
         ]

@@ -5,7 +5,8 @@ from django.urls import include, path
 
 from archive import views as archive_views
 
-from . import api, feeds, freshness, oai, views
+# converters registers the <year:…> converter the patterns below use.
+from . import api, converters, feeds, freshness, oai, views  # noqa: F401
 from .admin import ThrottledAdminLoginForm
 from .sitemaps import SITEMAPS
 
@@ -50,7 +51,7 @@ urlpatterns += [
     path("robots.txt", views.robots_txt, name="robots"),
     path("oai", oai.endpoint, name="oai"),
     path("api/documents/", api.document_list, name="api-documents"),
-    path("api/documents/<int:year>/<slug:slug>/", api.document_detail, name="api-document"),
+    path("api/documents/<year:year>/<slug:slug>/", api.document_detail, name="api-document"),
     path("api/events/", api.event_list, name="api-events"),
     path("api/events/<slug:slug>/", api.event_detail, name="api-event"),
     path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),

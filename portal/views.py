@@ -61,7 +61,7 @@ def read_filters(params: QueryDict) -> dict:
     if params.get("kind") in KIND_LABELS:
         filters["kind"] = params["kind"]
     year = params.get("year", "")
-    if year.isdigit() and len(year) <= 4:
+    if year.isascii() and year.isdigit() and len(year) <= 4:  # "²" is a digit, not an int
         filters["year"] = int(year)
     for name, longest in [("issuer", 100), ("language", 10), ("tag", 100)]:
         value = params.get(name, "").strip()
