@@ -45,16 +45,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 
-# A key that is only ever used with DEBUG on; production mode refuses it below.
+# A key that is only ever used with DEBUG on; production mode refuses it below, and any key
+# shorter than Django's own deployment check asks for.
 _DEVELOPMENT_KEY = "django-insecure-local-development-only-never-in-production"
+SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY = env_str("SECRET_KEY") or (_DEVELOPMENT_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _DEVELOPMENT_KEY or len(SECRET_KEY) < 32:
+    if SECRET_KEY == _DEVELOPMENT_KEY or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
         raise ImproperlyConfigured(
-            "Production mode (DEBUG off) needs SECRET_KEY: a random string of 50 characters or "
-            "more. For local use, run with DEBUG=1 (make run does)."
+            f"Production mode (DEBUG off) needs SECRET_KEY: a random string of "
+            f"{SECRET_KEY_MIN_LENGTH} characters or more. For local use, run with DEBUG=1 "
+            "(make run does)."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(

@@ -51,6 +51,13 @@ def test_production_refuses_the_development_key():
     assert "needs SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_a_key_shorter_than_the_50_characters_it_asks_for():
+    result = start(SECRET_KEY="k" * 49, ALLOWED_HOSTS="portal.example")
+    assert result.returncode != 0
+    assert "needs SECRET_KEY: a random string of 50 characters or more" in result.stderr
+    assert start(SECRET_KEY="k" * 50, ALLOWED_HOSTS="portal.example").returncode == 0
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
     result = start(SECRET_KEY=GOOD_KEY)
     assert result.returncode != 0
