@@ -1,12 +1,14 @@
-"""Visitor tributes: the form, the per-address rate limit, and receiving one."""
+"""Visitor tributes: the form, the per-visitor rate limit, and receiving one."""
 
 import hashlib
 import hmac
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from portal.clients import client_address
+from portal.limits import increment
 
 from .models import Tribute
 
@@ -44,21 +46,15 @@ class TributeForm(forms.ModelForm):
 
 
 def sender_of(request) -> str:
-    """A keyed hash of the client's address. REMOTE_ADDR only: X-Forwarded-For is whatever the
-    client says it is."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """A keyed hash of the client's address (portal/clients.py): REMOTE_ADDR, or behind a
+    trusted proxy the address it reported — never what the client writes in X-Forwarded-For."""
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def over_rate_limit(sender: str) -> bool:
-    key = f"tribute-rate:{sender}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    """Count one tribute from ``sender`` in the cache every worker shares (portal/limits.py)."""
+    return increment(f"tribute-rate:{sender}", RATE_WINDOW_SECONDS) > RATE_LIMIT
 
 
 def receive(form: TributeForm, *, subject_field: str, subject, sender: str) -> Tribute | None:

@@ -5,6 +5,7 @@ and a development key. With ``DEBUG`` off (the default) the site is in productio
 refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -43,6 +44,21 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IPv4/IPv6 addresses or CIDR networks (``127.0.0.1, 10.0.0.0/8, ::1``);
+    a single address is a network of one."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated IP addresses or networks (CIDR, e.g. "
+                f"10.0.0.0/8), not {item!r}: {error}"
+            ) from None
+    return tuple(networks)
+
+
 DEBUG = env_bool("DEBUG", default=False)
 
 # A key that is only ever used with DEBUG on; production mode refuses it below, and any key
@@ -66,6 +82,11 @@ if not DEBUG:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The reverse proxies in front of the site (portal/clients.py): only when the direct peer
+# (REMOTE_ADDR) is one of them is the visitor's address read from X-Forwarded-For. Empty, the
+# default, means no proxy is trusted and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -216,31 +237,40 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The cache: Redis when REDIS_URL is set (shared by every gunicorn worker and instance, so
-# rate limits and login throttling count across them), local memory otherwise.
+# The caches. "default" holds pages (portal/freshness.py); "limits" holds the counters of the
+# tribute rate limit and login throttling, which must be shared by every worker or each worker
+# would allow the limit again. With REDIS_URL, Redis holds both (shared by every worker and
+# instance). Without it, pages stay in fast per-process memory and the counters go to a table
+# in the database (created by `manage.py createcachetable`), which every worker shares.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
-        }
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
     }
+    CACHES = {"default": _redis, "limits": dict(_redis)}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
-        }
+        },
+        "limits": {
+            # Django's database cache, with an increment that is atomic across processes.
+            "BACKEND": "portal.limits.DatabaseLimitsCache",
+            "LOCATION": "portal_limits_cache",
+            # Expired counters are culled first; live ones only past this many.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 
 # How long a rendered public page stays in the cache (portal/freshness.py). Entries are keyed by
 # the content's version, so this bounds memory, not staleness; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
-# Admin login throttling (portal/throttling.py): failed attempts per address and per
-# account name within the window lock that pair out until the window has passed.
+# Admin login throttling (portal/throttling.py): failed attempts per (client address, account
+# name), and per client address, lock that address out until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 

@@ -1,18 +1,22 @@
 """Admin login throttling against password guessing.
 
-Failed logins are counted in the cache per (address, account name) and per address. Past the
-limit, that address may not try that account — or, past four times the limit, any account —
-until LOGIN_LOCKOUT_SECONDS have passed since the last failure; the lock then expires by
-itself. The address is REMOTE_ADDR, set by the server or the proxy in front of it, never
-X-Forwarded-For, which any client can write (and so would use to dodge or to lock others out).
-Counting in the cache means Redis (REDIS_URL) makes the count shared by every worker.
+Failed logins are counted per (client address, account name) and per client address — never
+per account alone, so nobody can lock an account out for everyone else. Past the limit, that
+address may not try that account — or, past four times the limit, any account — until
+LOGIN_LOCKOUT_SECONDS have passed since its last failure; the lock then expires by itself.
+The address is ``clients.client_address``: REMOTE_ADDR, or behind a trusted proxy
+(TRUSTED_PROXIES) the visitor's address that proxy reported — never what a client writes in
+X-Forwarded-For, which it would use to dodge the lock or to lock others out. The counters live
+in the "limits" cache (portal/limits.py), which every worker shares.
 """
 
 import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
+
+from .clients import client_address
+from .limits import increment, limits_cache
 
 
 def _key(*parts: str) -> str:
@@ -22,21 +26,22 @@ def _key(*parts: str) -> str:
 
 
 def _keys(request, username: str) -> tuple[str, str]:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return _key("pair", address, username.casefold().strip()), _key("address", address)
 
 
 def is_locked(request, username: str) -> bool:
     pair, address = _keys(request, username)
     limit = settings.LOGIN_FAILURE_LIMIT
-    return cache.get(pair, 0) >= limit or cache.get(address, 0) >= 4 * limit
+    counts = limits_cache().get_many([pair, address])
+    return counts.get(pair, 0) >= limit or counts.get(address, 0) >= 4 * limit
 
 
 def record_failure(request, username: str) -> None:
     for key in _keys(request, username):
         # Each failure restarts the window: the lock lasts LOGIN_LOCKOUT_SECONDS after the last.
-        cache.set(key, cache.get(key, 0) + 1, settings.LOGIN_LOCKOUT_SECONDS)
+        increment(key, settings.LOGIN_LOCKOUT_SECONDS, restart_window=True)
 
 
 def clear(request, username: str) -> None:
-    cache.delete(_keys(request, username)[0])
+    limits_cache().delete(_keys(request, username)[0])

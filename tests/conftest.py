@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -57,11 +58,24 @@ def document_form(document, **changes) -> dict:
     }
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: no page, rate-limit count or login lockout left
-    over from another test."""
-    cache.clear()
+def empty_cache(request):
+    """Each test starts with empty caches — every alias: pages in "default", rate-limit counts
+    and login lockouts in "limits" — with nothing left over from another test. A cache kept in
+    the database (the limits without Redis) lives in the test database, so it is emptied for
+    tests that use the database; no other test can reach it."""
+    uses_database = request.node.get_closest_marker("django_db") or (
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    for backend in caches.all():
+        if isinstance(backend, BaseDatabaseCache):
+            if not uses_database:
+                continue
+            request.getfixturevalue("db")  # opens the test database, as the test will
+        backend.clear()
 
 
 @pytest.fixture(autouse=True)
