@@ -2,8 +2,10 @@ import base64
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -88,9 +90,15 @@ class AttachmentForm(forms.ModelForm):
 
     prepared = None
 
+    def __init__(self, *args, pixel_budget=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pixel_budget = pixel_budget
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
+            if self.pixel_budget is not None:
+                self.pixel_budget.spend(upload)
             self.prepared = prepare_upload(upload)
         return upload
 
@@ -110,9 +118,21 @@ class AttachmentForm(forms.ModelForm):
         return attachment
 
 
+class AttachmentFormSet(BaseGenericInlineFormSet):
+    """The attachments of one save share one pixel budget (``media.PixelBudget``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pixel_budget = media.PixelBudget(settings.MEDIA_MAX_PIXELS_PER_SAVE)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget}
+
+
 class AttachmentInline(GenericStackedInline):
     model = Attachment
     form = AttachmentForm
+    formset = AttachmentFormSet
     extra = 0
     fields = ["preview", "file", "alt_text", "caption", "credit", "position", "details"]
     readonly_fields = ["preview", "details"]

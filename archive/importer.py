@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
+from portal.folding import slug_of
 from portal.publishing import Status
 
 from .models import Document, Language, Organization, sha256_of_text
@@ -104,12 +104,17 @@ def parse_date(line: str) -> datetime.date | None:
     return None
 
 
+def size_problem(size: int) -> str:
+    """Why a file of ``size`` bytes is refused unread, or ''."""
+    if size > MAX_FILE_BYTES:
+        return f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; is it a document?"
+    return ""
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 text (a BOM is dropped) with LF line ends, or DocumentFormatError."""
-    if len(data) > MAX_FILE_BYTES:
-        raise DocumentFormatError(
-            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; is it a document?"
-        )
+    if size_problem(len(data)):
+        raise DocumentFormatError(size_problem(len(data)))
     if b"\x00" in data:
         raise DocumentFormatError("the file holds binary data, not text")
     try:
@@ -237,7 +242,7 @@ def resolve_issuer(name: str) -> tuple[Organization, str | None]:
             (deserialized,) = serializers.deserialize("json", json.dumps([record]))
             deserialized.save()
             return deserialized.object, f"added issuer {deserialized.object.name!r}"
-    slug = _unique_slug(Organization.objects.all(), slugify(name)[:90] or "organization")
+    slug = _unique_slug(Organization.objects.all(), slug_of(name)[:90] or "organization")
     organization = Organization.objects.create(name=name, slug=slug)
     return organization, f"created new issuer {name!r}: complete its record in the admin"
 
@@ -259,11 +264,23 @@ def import_text(
     if existing:
         return ImportResult(source, Outcome.UNCHANGED, document=existing)
     issuer, note = resolve_issuer(parsed.issuer_name)
+    namesake = Document.objects.filter(
+        issuer=issuer, issued_on=parsed.issued_on, title=parsed.title
+    ).first()
+    if namesake is not None:
+        # Same heading, other text: a corrected reissue or an altered copy. Which one is for an
+        # editor to decide; a silent second document would be neither.
+        raise DocumentFormatError(
+            f"a document with the same title, date and issuer is already in the archive with "
+            f"a different text ({namesake.get_absolute_url()}, no. {namesake.pk} in the admin): "
+            f"if this is a corrected version, record the correction in that document's "
+            f"editorial notes"
+        )
     same_year = Document.objects.filter(issued_on__year=parsed.issued_on.year)
     document = Document(
         kind=parsed.kind,
         title=parsed.title,
-        slug=_unique_slug(same_year, slugify(parsed.title)[:190] or "document"),
+        slug=_unique_slug(same_year, slug_of(parsed.title)[:190] or "document"),
         issuer=issuer,
         issued_on=parsed.issued_on,
         series=parsed.series,

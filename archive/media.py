@@ -89,6 +89,45 @@ def prepare_upload(upload) -> PreparedFile:
     return PreparedFile(name, kind, extension, content)
 
 
+def image_pixels(upload) -> int:
+    """How many pixels an uploaded image has, read from its header alone (0 for anything that
+    is not a readable image: ``prepare_upload`` says what is wrong with it)."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+    finally:
+        upload.seek(0)
+    return width * height
+
+
+class PixelBudget:
+    """The pixels one save may process: making display sizes takes time in proportion to them,
+    and a save must finish well within the server's request timeout."""
+
+    def __init__(self, limit: int):
+        self.left = limit
+
+    def spend(self, upload) -> None:
+        """Count ``upload`` against the budget, or refuse it before any work is done on it."""
+        pixels = image_pixels(upload)
+        if pixels > self.left:
+            raise ValidationError(
+                _(
+                    "“%(name)s” was not processed: the images of one save may have at most "
+                    "%(limit)s pixels together. Save the others first, then add this one."
+                ),
+                code="save_pixels",
+                params={
+                    "name": os.path.basename(upload.name or ""),
+                    "limit": f"{settings.MEDIA_MAX_PIXELS_PER_SAVE:,}",
+                },
+            )
+        self.left -= pixels
+
+
 def _too_large(name, limit):
     return ValidationError(
         _("“%(name)s” is larger than %(limit)s, the largest file that can be attached."),

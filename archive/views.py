@@ -75,17 +75,29 @@ def document_citation(request, year, slug, format):
     return mark_preview(response, document)
 
 
+def _attachment_visible_at(request, path):
+    """The attachment stored at ``path`` and its item, public first. The same bytes attached
+    to a draft and to a public item are stored once: the public item's makes the file public,
+    and the draft's neither hides it nor shows the draft."""
+    found = (None, None)
+    for attachment in Attachment.objects.stored_at(path).select_related("content_type"):
+        model = attachment.content_type.model_class()
+        visible = model._default_manager.visible_to(request.user)
+        item = visible.filter(pk=attachment.object_id).first()
+        if item is not None and item.is_public:
+            return attachment, item
+        if item is not None and found[0] is None:
+            found = (attachment, item)
+    return found
+
+
 def attachment_file(request, path):
     """A stored attachment or one of its display sizes, only while its item is visible.
 
     Stored files are named by their checksum and never change, so a public one is cached for
     a year. Anything but an image is sent as a download, and never sniffed."""
-    attachment = Attachment.objects.stored_at(path).select_related("content_type").first()
+    attachment, item = _attachment_visible_at(request, path)
     if attachment is None:
-        raise Http404
-    model = attachment.content_type.model_class()
-    item = model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).first()
-    if item is None:
         raise Http404
     storage = attachment.file.storage
     if not storage.exists(path):

@@ -10,6 +10,8 @@ Bakı) meet through the variants recorded on places and people.
 import re
 import unicodedata
 
+from django.utils.text import slugify
+
 _LATIN = {"ə": "e", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"}
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
@@ -53,3 +55,9 @@ def folded_with_offsets(text: str) -> tuple[str, list[int]]:
             folded.append(out)
             offsets.append(index)
     return "".join(folded), offsets
+
+
+def slug_of(text: str) -> str:
+    """A URL slug that keeps every letter: Cyrillic and Azerbaijani letters are transliterated
+    first ("Чёрный январь" → "chernyy-yanvar"), where slugify alone drops them."""
+    return slugify(fold(text))

@@ -9,7 +9,7 @@ import threading
 import bagit
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
 from django.test import Client
 
@@ -459,3 +459,139 @@ def bags_transaction():
     from django.db import transaction
 
     return transaction.atomic()
+
+
+# 7. Control characters are refused on import and in the admin -------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_control_character_naming_the_field(publisher_client):
+    draft = make_document(status=Status.DRAFT)
+    url = f"/admin/archive/document/{draft.pk}/change/"
+    response = publisher_client.post(url, document_form(draft, title="Bad\x1btitle"))
+    assert response.status_code == 200
+    assert "invisible control character (U+001B" in response.content.decode()
+    draft.refresh_from_db()
+    assert "\x1b" not in draft.title
+
+
+@pytest.mark.django_db
+def test_the_importer_refuses_a_control_character_and_writes_nothing(tmp_path):
+    text = SEED_FILE.read_text(encoding="utf-8").replace("Eighteen years", "Eighteen\x0byears")
+    (tmp_path / "release.txt").write_text(text, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(tmp_path / "release.txt"), stderr=err)
+    assert "invisible control character (U+000B" in err.getvalue()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bidi_overrides_in_a_tribute_never_reach_the_page(seed, client):
+    from memorials.models import Tribute
+
+    url = "/events/black-january/tributes/"
+    response = client.post(url, {"kind": "message", "name": "A\u202eB", "text": "x\u2066y\u202c"})
+    assert response.status_code == 302
+    tribute = Tribute.objects.get()
+    assert (tribute.name, tribute.text) == ("AB", "xy")
+
+
+# 8. Smaller holes ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_same_file_on_a_draft_and_a_public_item_stays_public(publisher_client, media_root):
+    from tests.archive.test_attachments import png, upload
+
+    public = make_document(status=Status.DRAFT)
+    upload(publisher_client, public, "flag.png", png(), alt_text="A flag")
+    public.status = Status.PUBLISHED
+    public.save()
+    draft = make_document(status=Status.DRAFT)
+    upload(publisher_client, draft, "flag.png", png(), alt_text="The same flag")
+    from archive.models import Attachment
+
+    stored = {attachment.file.name for attachment in Attachment.objects.all()}
+    assert len(stored) == 1  # stored once
+    for order in ["pk", "-pk"]:  # whichever record the database returns first
+        name = Attachment.objects.order_by(order).first().file.name
+        assert Client().get(f"/media/{name}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_many_large_images_in_one_save_are_refused_clearly_not_a_timeout(
+    publisher_client, media_root, settings
+):
+    from tests.archive.test_attachments import PREFIX, errors_of, png
+
+    settings.MEDIA_MAX_PIXELS_PER_SAVE = 3 * 400 * 300
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    draft = make_document(status=Status.DRAFT)
+    forms = {f"{PREFIX}-TOTAL_FORMS": "5"}
+    for index in range(5):
+        forms.update(
+            {
+                f"{PREFIX}-{index}-file": SimpleUploadedFile(f"p{index}.png", png(400, 300)),
+                f"{PREFIX}-{index}-alt_text": "A picture",
+                f"{PREFIX}-{index}-position": str(index),
+            }
+        )
+    response = publisher_client.post(
+        f"/admin/archive/document/{draft.pk}/change/", document_form(draft, **forms)
+    )
+    errors = errors_of(response)
+    assert "“p3.png” was not processed" in errors and "“p4.png” was not processed" in errors
+    assert "p2.png" not in errors
+    from archive.models import Attachment
+
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_changed_text_under_an_existing_heading_is_refused_naming_it(tmp_path):
+    call_command("import_documents", str(SEED_FILE), stdout=io.StringIO())
+    existing = Document.objects.get()
+    changed = SEED_FILE.read_text(encoding="utf-8").replace("700 wounded", "744 wounded")
+    (tmp_path / "changed.txt").write_text(changed, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(tmp_path / "changed.txt"), stderr=err)
+    assert "same title, date and issuer is already in the archive" in err.getvalue()
+    assert existing.get_absolute_url() in err.getvalue()
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as stream:
+        stream.truncate(6 * 1024 * 1024)  # sparse: its size, without the bytes
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(big), stderr=err)
+    assert "larger than 5 MB" in err.getvalue()
+    assert read == []
+
+
+@pytest.mark.django_db
+def test_an_all_cyrillic_title_keeps_its_letters_in_the_slug(tmp_path):
+    text = "\n".join(
+        [
+            "Mission of Azerbaijan to the United Nations",
+            "Press Release",
+            "21 January 2008",
+            "ЧЁРНЫЙ ЯНВАРЬ: 18-Я ГОДОВЩИНА",
+            "",
+            "Текст заявления.",
+        ]
+    )
+    (tmp_path / "ru.txt").write_text(text, encoding="utf-8")
+    call_command("import_documents", str(tmp_path / "ru.txt"), stdout=io.StringIO())
+    assert Document.objects.get().slug == "chernyy-yanvar-18-ya-godovshchina"

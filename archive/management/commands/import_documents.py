@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importer import Outcome, collect_paths, import_sources
+from archive.importer import Outcome, collect_paths, import_sources, size_problem
 from archive.models import Language
 from portal.database import refresh_statistics
 
@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 results_in_order.append((name, problem))
                 continue
             try:
+                # The size first: a file too large to be a document is never read into memory.
+                too_large = size_problem(path.stat().st_size)
+                if too_large:
+                    results_in_order.append((name, too_large))
+                    continue
                 readable.append((name, path.read_bytes()))
                 results_in_order.append((name, None))
             except OSError as error:
