@@ -595,3 +595,17 @@ def test_an_all_cyrillic_title_keeps_its_letters_in_the_slug(tmp_path):
     (tmp_path / "ru.txt").write_text(text, encoding="utf-8")
     call_command("import_documents", str(tmp_path / "ru.txt"), stdout=io.StringIO())
     assert Document.objects.get().slug == "chernyy-yanvar-18-ya-godovshchina"
+
+
+@pytest.mark.django_db
+def test_texts_stored_with_crlf_before_the_fix_are_repaired_by_the_migration():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("archive.migrations.0004_text_line_ends_normalized")
+    document = make_document(body="One.\nTwo.")
+    Document.objects.filter(pk=document.pk).update(body="One.\r\nTwo.", checksum="stale")
+    migration.normalize_line_ends(apps, None)
+    document.refresh_from_db()
+    assert document.body == "One.\nTwo." and document.fixity_ok
