@@ -3,11 +3,12 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from archive.models import Document
 from memorials.models import Commemoration
+
+from .xmltext import XMLSafeAtom1Feed
 
 FEED_LENGTH = 50
 
@@ -17,7 +18,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 
 class DocumentsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed  # text XML cannot carry drops out (portal/xmltext.py)
     title = "Commemoration portal: documents"
     subtitle = "Primary documents, newest first, with their text as issued."
 
@@ -51,7 +52,7 @@ class DocumentsFeed(Feed):
 
 
 class CommemorationsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed  # text XML cannot carry drops out (portal/xmltext.py)
     title = "Commemoration portal: commemorations"
     subtitle = "Memorial meetings, vigils and other observances, latest first."
 

@@ -24,7 +24,9 @@ from taggit.models import TaggedItem
 from archive.models import Document
 from memorials.models import Event
 from portal import freshness
+from portal.converters import parse_year
 from portal.publishing import public_q
+from portal.xmltext import is_xml_safe, xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -59,18 +61,19 @@ def page_size() -> int:
 
 
 def identifier_of(document) -> str:
-    return f"oai:{REPOSITORY_ID}:archive/{document.issued_on.year}/{document.slug}"
+    return f"oai:{REPOSITORY_ID}:archive/{document.issued_on.year:04d}/{document.slug}"
 
 
 def document_for(identifier: str):
     prefix = f"oai:{REPOSITORY_ID}:archive/"
     local = identifier.removeprefix(prefix) if identifier.startswith(prefix) else ""
     year, _, slug = local.partition("/")
-    if not (year.isdigit() and slug):
+    year = parse_year(year)  # four ASCII digits, as in the addresses: never 0 or 10000
+    if year is None or not slug:
         return None
     return (
         with_record_parts(Document.objects.public().defer(*RECORD_DEFERRED))
-        .filter(issued_on__year=int(year), slug=slug)
+        .filter(issued_on__year=year, slug=slug)
         .first()
     )
 
@@ -133,9 +136,13 @@ def check_arguments(params: dict) -> str:
 
 
 def _element(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, tag, attributes)
+    """ElementTree writes any character as it is: what XML cannot carry is dropped here, so
+    that a control character in a stored title leaves the response well formed."""
+    element = ET.SubElement(
+        parent, tag, {key: xml_safe(value) for key, value in attributes.items()}
+    )
     if text is not None:
-        element.text = str(text)
+        element.text = xml_safe(text)
     return element
 
 
@@ -228,7 +235,7 @@ def _selection(arguments: dict):
 def _list(verb, root, arguments, request):
     token = arguments.get("resumptionToken")
     offset, after = 0, None
-    if token:
+    if token is not None:  # an empty token is a bad one, not a first page
         try:
             state = signing.loads(token, salt=TOKEN_SALT, max_age=60 * 60 * 24)
             arguments, offset = state["arguments"], int(state["offset"])
@@ -354,6 +361,10 @@ def response_body(request, source) -> bytes:
             raise OAIError("badArgument", "An argument is repeated.")
         arguments = {key: value for key, value in source.items()}
         verb = check_arguments(arguments)
+        if not all(is_xml_safe(value) for value in arguments.values()):
+            # Not echoed in <request> (it would not be XML), and no identifier, set or date
+            # holds such a character.
+            raise OAIError("badArgument", "An argument holds a character XML cannot carry.")
         for key, value in arguments.items():
             request_element.set(key, value)
         _respond(verb, root, {k: v for k, v in arguments.items() if k != "verb"}, request)

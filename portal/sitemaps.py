@@ -4,11 +4,21 @@ from django.urls import reverse
 from archive.models import Document
 from memorials.models import Event, Person, Place
 
+from .xmltext import xml_safe
+
 # Sections of 2,000 addresses: each renders quickly even the first time after a change.
 SECTION_SIZE = 2_000
 
 
-class DocumentSitemap(Sitemap):
+class XMLSafeSitemap(Sitemap):
+    """Addresses are percent-encoded by ``reverse``; ``xml_safe`` guards whatever else an
+    item's address could hold, so a section always parses."""
+
+    def location(self, item):
+        return xml_safe(item.get_absolute_url())
+
+
+class DocumentSitemap(XMLSafeSitemap):
     limit = SECTION_SIZE
 
     def items(self):
@@ -22,7 +32,7 @@ class DocumentSitemap(Sitemap):
         return document.public_change_time
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(XMLSafeSitemap):
     def items(self):
         return Event.objects.public().order_by("pk")
 
@@ -30,7 +40,7 @@ class EventSitemap(Sitemap):
         return event.updated_at
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(XMLSafeSitemap):
     limit = SECTION_SIZE
 
     def items(self):
@@ -40,7 +50,7 @@ class PersonSitemap(Sitemap):
         return person.updated_at
 
 
-class PlaceSitemap(Sitemap):
+class PlaceSitemap(XMLSafeSitemap):
     def items(self):
         return Place.objects.order_by("pk")
 
@@ -48,7 +58,7 @@ class PlaceSitemap(Sitemap):
         return place.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(XMLSafeSitemap):
     """The site's own listing pages."""
 
     def items(self):
@@ -56,7 +66,7 @@ class PageSitemap(Sitemap):
                 "memorials:place-list", "memorials:calendar"]  # fmt: skip
 
     def location(self, name):
-        return reverse(name)
+        return xml_safe(reverse(name))
 
 
 SITEMAPS = {
