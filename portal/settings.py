@@ -108,6 +108,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the address or query, or a query that is not UTF-8: 400 before anything
+    # reads them (portal/hostile.py).
+    "portal.hostile.HostileRequestMiddleware",
     # Public pages from the cache, before the rest (portal/freshness.py): a page is kept with
     # the headers the middleware below gave it, its Content Security Policy included.
     "portal.freshness.PageCacheMiddleware",
