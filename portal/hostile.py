@@ -1,9 +1,10 @@
 """Requests no page could answer, refused before anything else reads them.
 
-A NUL byte in the address or the query string has no meaning to any view, and PostgreSQL
-refuses it in a query (an error, not "nothing found"); a query string whose bytes are not
-UTF-8 can only be guessed at. Both are answered 400 Bad Request, in a few microseconds, before
-the page cache, sessions or any view see them.
+A NUL byte in the address, the query string or a cookie has no meaning to any view, and
+PostgreSQL refuses it in a query (an error, not "nothing found": a session cookie holding one
+broke every page that reads the session); a query string whose bytes are not UTF-8 can only be
+guessed at. All are answered 400 Bad Request, in a few microseconds, before the page cache,
+sessions or any view see them.
 """
 
 from urllib.parse import unquote_to_bytes
@@ -25,15 +26,17 @@ def problem(request) -> str:
     if "\x00" in request.path_info or "\x00" in request.path:
         return "The address contains a NUL byte."
     query = raw_query_string(request)
-    if not query:
-        return ""
-    decoded = unquote_to_bytes(query)  # '+' is a space: never a NUL, never outside ASCII
-    if b"\x00" in decoded:
-        return "The query string contains a NUL byte."
-    try:
-        decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        return "The query string is not UTF-8."
+    if query:
+        decoded = unquote_to_bytes(query)  # '+' is a space: never a NUL, never outside ASCII
+        if b"\x00" in decoded:
+            return "The query string contains a NUL byte."
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError:
+            return "The query string is not UTF-8."
+    # A quoted cookie value may write a NUL as "\000": the parsed values are what count.
+    if request.META.get("HTTP_COOKIE") and any("\x00" in v for v in request.COOKIES.values()):
+        return "A cookie contains a NUL byte."
     return ""
 
 
