@@ -19,7 +19,6 @@ install: $(STAMP)
 
 run: install
 	$(LOCAL) $(BIN)/python manage.py migrate --noinput
-	$(LOCAL) $(BIN)/python manage.py createcachetable
 	$(LOCAL) $(BIN)/python manage.py load_initial_data
 	$(LOCAL) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL) $(BIN)/python manage.py create_local_admin

@@ -3,17 +3,27 @@
 The tribute rate limit (memorials/tributes.py) and admin login throttling (portal/throttling.py)
 count here. A per-process cache would give each gunicorn worker its own count, so every limit
 would be multiplied by the number of workers: with REDIS_URL the counters live in Redis, without
-it in a database table (``manage.py createcachetable`` creates it), through
+it in a database table (created after every ``migrate``, as ``createcachetable`` would), through
 ``DatabaseLimitsCache`` below.
 """
 
 import base64
 import pickle
 
+from django.apps import apps
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.utils import timezone
+
+
+def create_table_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Every ``migrate`` creates the limits table when it is missing, so an upgrade that runs
+    only ``migrate`` never meets a login or a tribute that fails for want of it. post_migrate is
+    sent once per app: the last one runs it."""
+    if sender is list(apps.get_app_configs())[-1]:
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 def limits_cache():
