@@ -197,6 +197,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments (archive/media.py): the largest file, and the most pixels an image may have.
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 MEDIA_MAX_IMAGE_PIXELS = env_int("MEDIA_MAX_IMAGE_PIXELS", 50_000_000)
+# The pixels of all images one admin save may process (display sizes take time in proportion):
+# about ten seconds of work here, well within a worker's 30 s timeout.
+MEDIA_MAX_PIXELS_PER_SAVE = env_int("MEDIA_MAX_PIXELS_PER_SAVE", 150_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
