@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -41,7 +42,29 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         return [compare, *super().get_urls()]
 
+    def _history_or_404(self, object_id, version_id=None):
+        """django-simple-history looks the ids up unchecked: an id that is no key of this model
+        (a word, 5,000 digits) is a 404 here, not a server error. A deleted item's history
+        stays reachable: its revisions are looked up, not the item."""
+        pk = self.model._meta.pk
+        try:
+            key = pk.to_python(unquote(object_id))
+            versions = self.model.history.filter(**{pk.attname: key})
+            if version_id is not None:
+                found = versions.filter(history_id=int(version_id)).exists()
+            else:
+                found = versions.exists() or self.model._default_manager.filter(pk=key).exists()
+        except (ValidationError, ValueError, OverflowError):
+            found = False
+        if not found:
+            raise Http404(_("No such item or version."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_or_404(object_id, version_id)
         # django-simple-history saves a restored version for anyone who may *view* the history;
         # restoring is a change, so it takes the change permission on the item as it is now.
         if request.method == "POST":

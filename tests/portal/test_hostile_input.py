@@ -233,12 +233,6 @@ def test_no_address_in_the_admin_gives_a_server_error_to_a_superuser(seed, super
     assert server_errors(superuser_client, requests) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="django-simple-history's history views (<id>/history/, <id>/history/<version>/, "
-    "through portal/admin.py's HistoryAdmin) look the id up unchecked: a non-numeric or "
-    "5,000-digit id raises ValueError. Staff only; not fixed here (portal/admin.py).",
-)
 def test_no_address_in_the_admin_history_gives_a_server_error(seed, superuser_client):
     templates = admin_templates(history=True)
     assert {pattern.name for pattern, _parts in templates} >= {
