@@ -16,15 +16,22 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import HistoryAdmin, PublicationFilter, ShownRecordAdmin, WorkflowAdmin
+from portal.admin import (
+    EditTokenForm,
+    HistoryAdmin,
+    PublicationFilter,
+    ShownRecordAdmin,
+    WorkflowAdmin,
+)
 from portal.publishing import Status
+from portal.text import normalize_line_ends
 
 from . import media
 from .bulk_import import import_files
 from .forms import BulkImportForm
 from .importer import Outcome
 from .media import prepare_upload
-from .models import Attachment, Document, Organization
+from .models import Attachment, Document, Organization, sha256_of_text
 
 # A URL typed without a scheme means https (Django 6's default; 5.2 still assumes http).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -160,8 +167,20 @@ class AttachmentInline(GenericStackedInline):
 PENDING_IMPORT = "archive-pending-import"  # session key: files waiting for confirmation
 
 
+class DocumentForm(EditTokenForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The admin vouches for the text it is given (an editor may change a draft's): its
+        # checksum is that text's, not the stored one, which the model's validation would hold
+        # against it.
+        if isinstance(cleaned.get("body"), str):
+            self.instance.checksum = sha256_of_text(normalize_line_ends(cleaned["body"]))
+        return cleaned
+
+
 @admin.register(Document)
 class DocumentAdmin(WorkflowAdmin):
+    form = DocumentForm
     list_display = ["title", "issuer", "issued_on", "kind", "language", "publication"]
     list_filter = ["kind", "issuer", IssuedYearFilter, "language", PublicationFilter, TagFilter]
     list_select_related = ["issuer"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArchiveConfig(AppConfig):
@@ -6,10 +7,16 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
-        from portal import freshness, search
+        from portal import content
 
         from .models import Attachment, Document, Organization
 
-        search.register(Document)
-        search.follow(Organization)
-        freshness.track(Document, Organization, Attachment)
+        content.register(Organization, reindexes=True, importable=True)
+        content.register(
+            Document,
+            search=True,
+            attachable=True,
+            importable=True,
+            labels=(_("Document"), _("Documents")),
+        )
+        content.register(Attachment, removable_by_editors=True)

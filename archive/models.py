@@ -4,6 +4,7 @@ import hashlib
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.functions import ExtractYear, Greatest
@@ -254,6 +255,21 @@ class Document(CleanText, Publishable):
         super().normalize_text()
         if matched:
             self.checksum = sha256_of_text(self.body)
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=exclude)
+        # A checksum that comes with the text (a fixture, a bag) must be the text's own; an
+        # empty one is computed on saving (the admin and the importer give none).
+        if self.checksum and not self.fixity_ok:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "The text does not match its checksum: the text or the checksum was "
+                        "altered on the way."
+                    )
+                },
+                code="checksum",
+            )
 
     def save(self, *args, **kwargs):
         # The checksum is of the text as stored: line ends normalized first (portal/text.py).

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MemorialsConfig(AppConfig):
@@ -6,12 +7,38 @@ class MemorialsConfig(AppConfig):
     verbose_name = "Memorials"
 
     def ready(self):
-        from portal import freshness, search
+        from portal import content
 
         from .models import Commemoration, Event, Figure, Person, Place, Tribute
 
-        freshness.track(Place, Event, Person, Commemoration, Figure, Tribute)
-        search.register(Place, variants=Place.objects.name_groups)
-        search.register(Event, variants=Event.objects.name_groups)
-        search.register(Person, variants=Person.objects.name_groups)
-        search.register(Commemoration)
+        content.register(
+            Place,
+            search=True,
+            variants=Place.objects.name_groups,
+            importable=True,
+            labels=(_("Place"), _("Places")),
+        )
+        content.register(
+            Event,
+            search=True,
+            variants=Event.objects.name_groups,
+            attachable=True,
+            importable=True,
+            labels=(_("Event"), _("Events")),
+        )
+        content.register(
+            Person,
+            search=True,
+            variants=Person.objects.name_groups,
+            attachable=True,
+            importable=True,
+            labels=(_("Person"), _("People")),
+        )
+        content.register(
+            Commemoration,
+            search=True,
+            importable=True,
+            labels=(_("Commemoration"), _("Commemorations")),
+        )
+        content.register(Figure, importable=True)
+        content.register(Tribute, moderated=True)

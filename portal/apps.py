@@ -9,10 +9,12 @@ class PortalConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag, TaggedItem
 
-        from . import freshness, limits, roles, search, text
+        from . import content, limits, roles, search, text
 
+        # Tags come first: the rows that tie them to items name them.
+        content.register(Tag)
+        content.register(TaggedItem, kind="tagged-item", edited=False)
         search.connect_tag_signals()
-        freshness.track(Tag, TaggedItem)
         pre_save.connect(text.normalize_raw_save, dispatch_uid="portal-normalize-raw-text")
         post_migrate.connect(roles.setup_roles_after_migrate, dispatch_uid="portal-setup-roles")
         post_migrate.connect(limits.create_table_after_migrate, dispatch_uid="portal-limits-table")

@@ -19,29 +19,14 @@ import shutil
 from pathlib import Path
 
 import bagit
-from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.base import DeserializationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 
-from . import search
+from . import content, search
 
-# In load order; loaddata checks constraints only at the end, so the order is for readers.
-CONTENT_MODELS = [
-    "taggit.tag",
-    "archive.organization",
-    "archive.document",
-    "memorials.place",
-    "memorials.event",
-    "memorials.person",
-    "memorials.commemoration",
-    "memorials.figure",
-    "memorials.tribute",
-    "archive.attachment",
-    "taggit.taggeditem",
-]
 CONTENT_FILE = "content.json"
 MEDIA_FOLDER = "media"
 CHECKSUMS = ["sha256", "sha512"]
@@ -52,7 +37,8 @@ class BagRefused(Exception):
 
 
 def content_models():
-    return [apps.get_model(label) for label in CONTENT_MODELS]
+    """Every content model, in the order its records depend on each other (portal/content.py)."""
+    return content.models()
 
 
 def content_counts() -> dict[str, int]:
@@ -61,9 +47,12 @@ def content_counts() -> dict[str, int]:
 
 def media_files() -> list[str]:
     """Stored names of every attachment file and display size."""
-    Attachment = apps.get_model("archive.attachment")
-    names = Attachment._base_manager.values_list("file", "thumbnail", "display")
-    return sorted({name for row in names for name in row if name})
+    names = set()
+    for model in content.models():
+        files = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for row in model._base_manager.values_list(*files) if files else []:
+            names.update(name for name in row if name)
+    return sorted(names)
 
 
 def export_bag(directory: Path) -> bagit.Bag:
@@ -145,17 +134,18 @@ def not_content(entries: list) -> list[str]:
     """The records of a fixture that are not content: accounts, groups, permissions, sessions,
     the admin log, revision history, content types… A bag carries content and nothing else,
     whatever its (easily regenerated) manifests say."""
+    content_labels = set(content.labels())
     return [
         _record_name(index, entry)
         for index, entry in enumerate(entries)
-        if not isinstance(entry, dict) or entry.get("model") not in CONTENT_MODELS
+        if not isinstance(entry, dict) or entry.get("model") not in content_labels
     ]
 
 
 def load_content(text: str) -> dict[str, int]:
     """Load a bag's content.json in the caller's transaction, all or nothing: content models
     only, every document's text matching its checksum, every record valid as the admin would
-    have it. Returns the count per model."""
+    have it (the models' own validation). Returns the count per model."""
     try:
         entries = json.loads(text)
     except json.JSONDecodeError as error:
@@ -169,7 +159,7 @@ def load_content(text: str) -> dict[str, int]:
             + "; ".join(refused[:10])
             + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
         )
-    counts = dict.fromkeys(CONTENT_MODELS, 0)
+    counts = dict.fromkeys(content.labels(), 0)
     loaded = []
     connection = connections[DEFAULT_DB_ALIAS]
     try:
@@ -177,9 +167,6 @@ def load_content(text: str) -> dict[str, int]:
         with connection.constraint_checks_disabled():
             records = serializers.deserialize("json", text, handle_forward_references=False)
             for index, record in enumerate(records):
-                problem = _checksum_problem(record.object)
-                if problem:
-                    raise BagRefused(f"{_record_name(index, entries[index])}: {problem}")
                 record.save()
                 loaded.append((index, record.object))
                 counts[record.object._meta.label_lower] += 1
@@ -193,15 +180,10 @@ def load_content(text: str) -> dict[str, int]:
     return counts
 
 
-def _checksum_problem(item) -> str:
-    if item._meta.label_lower == "archive.document" and not item.fixity_ok:
-        return "its text does not match its checksum: the text or the checksum was altered"
-    return ""
-
-
 def _validation_problem(item) -> str:
-    """What the admin would refuse in ``item`` (control characters, a figure that disagrees
-    with its wording…). Relations and uniqueness are the database's to check."""
+    """What the admin would refuse in ``item``: a text that does not match its checksum, a
+    control character, a figure that disagrees with its wording… Relations and uniqueness are
+    the database's to check."""
     relations = [field.name for field in item._meta.concrete_fields if field.is_relation]
     try:
         if hasattr(item, "text_problems"):
@@ -209,6 +191,7 @@ def _validation_problem(item) -> str:
             item.clean()
     except ValidationError as error:
         return "not valid: " + "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            f"{field}: {' '.join(messages).rstrip('.')}"
+            for field, messages in error.message_dict.items()
         )
     return ""

@@ -38,9 +38,14 @@ def can_publish(user, model) -> bool:
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
+# The permission to change records without a workflow that public pages show (roles.py gives
+# it to publishers).
+CHANGE_PUBLIC_RECORDS = "portal.change_public_records"
+
+
 def may_change_shown(user) -> bool:
     """Whether ``user`` may change a record without a workflow that public pages show."""
-    return user.has_perm("portal.change_public_records")
+    return user.has_perm(CHANGE_PUBLIC_RECORDS)
 
 
 def allowed_statuses(user, model, current: str | None) -> list[str]:

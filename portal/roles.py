@@ -12,41 +12,41 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from . import content
+from .publishing import CHANGE_PUBLIC_RECORDS
+
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 
-# Models whose items editors write. Publishable ones also have a "publish_<model>" permission.
-CONTENT_MODELS = {
-    "archive": ["document", "organization", "attachment"],
-    "memorials": ["event", "person", "commemoration", "place", "figure"],
-    "taggit": ["tag"],
-}
-PUBLISHABLE_MODELS = {"archive": ["document"], "memorials": ["event", "person", "commemoration"]}
-MODERATED_MODELS = {"memorials": ["tribute"]}
 
-
-def _permissions(models: dict[str, list[str]], actions: list[str]) -> Q:
+def _permissions(models, actions: list[str]) -> Q:
+    """``actions`` on each of ``models`` (Django's add/change/view/delete, or publish)."""
     condition = Q(pk__in=[])
-    for app_label, names in models.items():
-        codenames = [f"{action}_{name}" for name in names for action in actions]
-        condition |= Q(content_type__app_label=app_label, codename__in=codenames)
+    for model in models:
+        opts = model._meta
+        codenames = [f"{action}_{opts.model_name}" for action in actions]
+        condition |= Q(content_type__app_label=opts.app_label, codename__in=codenames)
     return condition
 
 
 def editor_permissions():
+    edited = content.models(edited=True, moderated=False)
     return Permission.objects.filter(
-        _permissions(CONTENT_MODELS, ["add", "change", "view"])
-        | _permissions({"archive": ["attachment"]}, ["delete"])
-        | _permissions(MODERATED_MODELS, ["change", "view"])
+        _permissions(edited, ["add", "change", "view"])
+        | _permissions(content.models(removable_by_editors=True), ["delete"])
+        | _permissions(content.models(moderated=True), ["change", "view"])
     )
 
 
 def publisher_permissions():
+    app_label, codename = CHANGE_PUBLIC_RECORDS.split(".")
     return Permission.objects.filter(
-        _permissions(CONTENT_MODELS, ["add", "change", "view", "delete"])
-        | _permissions(PUBLISHABLE_MODELS, ["publish"])
-        | _permissions({"portal": ["public_records"]}, ["change"])
-        | _permissions(MODERATED_MODELS, ["change", "view", "delete"])
+        _permissions(
+            content.models(edited=True, moderated=False), ["add", "change", "view", "delete"]
+        )
+        | _permissions(content.models(publishable=True), ["publish"])
+        | Q(content_type__app_label=app_label, codename=codename)
+        | _permissions(content.models(moderated=True), ["change", "view", "delete"])
     )
 
 

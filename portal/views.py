@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import Document, Language
 from memorials.views import home_sections
 
-from . import freshness, search
+from . import content, freshness, search
 
 LATEST_DOCUMENTS = 5
 
@@ -38,14 +38,6 @@ def healthz(request):
 
 
 RESULTS_PER_PAGE = 20
-# kind: (one, many)
-KIND_LABELS = {
-    "document": (_("Document"), _("Documents")),
-    "event": (_("Event"), _("Events")),
-    "commemoration": (_("Commemoration"), _("Commemorations")),
-    "person": (_("Person"), _("People")),
-    "place": (_("Place"), _("Places")),
-}
 FACET_TITLES = {
     "kind": _("Kind"),
     "year": _("Year"),
@@ -58,7 +50,7 @@ FACET_TITLES = {
 def read_filters(params: QueryDict) -> dict:
     """The facet filters a visitor chose; anything malformed is dropped, not an error."""
     filters = {}
-    if params.get("kind") in KIND_LABELS:
+    if params.get("kind") in content.by_kind():
         filters["kind"] = params["kind"]
     year = params.get("year", "")
     if year.isascii() and year.isdigit() and len(year) <= 4:  # "²" is a digit, not an int
@@ -103,7 +95,8 @@ def search_page(request):
             options = []
             for value, label, count in values:
                 if name == "kind":
-                    label = KIND_LABELS[value][1] if value in KIND_LABELS else value
+                    kinds = content.by_kind()
+                    label = kinds[value].names[1] if value in kinds else value
                 elif name == "language":
                     label = language_names.get(value, value)
                 active = str(filters.get(name, "")) == value
@@ -113,7 +106,7 @@ def search_page(request):
         context.update(
             page=page,
             results=[
-                (entry, KIND_LABELS[entry.kind][0], search.snippet(entry.text, parsed))
+                (entry, content.by_kind()[entry.kind].names[0], search.snippet(entry.text, parsed))
                 for entry in page
             ],
             facets=facets,

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from archive.models import Document, Organization
-from portal import roles, search
+from portal import content, roles, search
 from portal.publishing import Status
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,19 +90,13 @@ def english_between_tests():
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
-def _publishable_models():
-    from memorials.models import Commemoration, Event, Person
-
-    return [Document, Event, Person, Commemoration]
-
-
 @pytest.fixture
 def seed(db):
     """The portal's seed content, loaded the way `make run` loads it."""
     call_command("load_initial_data", verbosity=0)
     # The fixtures were published on 2026-11-25; tests of anniversaries travel to earlier
     # dates, when the seed must already be public.
-    for model in _publishable_models():
+    for model in content.models(publishable=True):
         model.objects.filter(status=Status.PUBLISHED).update(published_at=LONG_AGO)
     search.rebuild()
     return Document.objects.get(

@@ -129,7 +129,7 @@ def test_what_an_upload_may_not_do(editor_client, seed):
     cases = [
         ([user], "auth.user cannot be imported here"),
         (published, "only a publisher can import a published item"),
-        (altered, "checksum does not match its text"),
+        (altered, "The text does not match its checksum"),
     ]
     for objects, message in cases:
         rows = report(upload(editor_client, ("x.json", json.dumps(objects).encode())))

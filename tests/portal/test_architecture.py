@@ -1,0 +1,76 @@
+"""The architecture holds by itself (issue 13): one list of content, from which everything that
+must know "all content" is derived, and a kernel that knows no app."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db.models.signals import post_delete, post_save
+
+from archive.models import Attachment
+from portal import bags, content, roles, search
+
+# One list of content --------------------------------------------------------------------------
+
+
+def test_every_content_model_is_registered_once_in_dependency_order():
+    labels = content.labels()
+    assert labels == [
+        "taggit.tag",
+        "taggit.taggeditem",
+        "archive.organization",
+        "archive.document",
+        "archive.attachment",
+        "memorials.place",
+        "memorials.event",
+        "memorials.person",
+        "memorials.commemoration",
+        "memorials.figure",
+        "memorials.tribute",
+    ]
+    assert len(set(labels)) == len(labels)
+
+
+def test_every_content_model_is_tracked_as_a_change_to_public_pages():
+    for model in content.models():
+        assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
+
+
+def test_search_indexes_exactly_the_registered_searchable_models():
+    assert search._registry == content.models(search=True)
+    kinds = {model().search_data.__func__ for model in content.models(search=True)}
+    assert len(kinds) == len(content.models(search=True))  # each describes itself
+
+
+@pytest.mark.django_db
+def test_files_attach_to_exactly_the_attachable_models():
+    field = Attachment._meta.get_field("content_type")
+    allowed = {
+        (ct.app_label, ct.model)
+        for ct in field.related_model.objects.filter(field.get_limit_choices_to())
+    }
+    assert allowed == {
+        (model._meta.app_label, model._meta.model_name)
+        for model in content.models(attachable=True)
+    }
+
+
+@pytest.mark.django_db
+def test_the_roles_cover_every_content_model():
+    editors = Group.objects.get(name=roles.EDITORS).permissions.all()
+    publishers = Group.objects.get(name=roles.PUBLISHERS).permissions.all()
+    granted = {(p.content_type.model, p.codename) for p in publishers}
+    for model in content.models(edited=True):
+        name = model._meta.model_name
+        assert (name, f"change_{name}") in granted, name
+        assert editors.filter(codename=f"change_{name}").exists(), name
+    for model in content.models(moderated=True):  # visitors add them; editors moderate
+        assert not editors.filter(codename=f"add_{model._meta.model_name}").exists()
+    for model in content.models(publishable=True):
+        name = model._meta.model_name
+        assert (name, f"publish_{name}") in granted
+        assert not editors.filter(codename=f"publish_{name}").exists()
+
+
+def test_bags_and_bulk_imports_take_their_models_from_the_registry():
+    assert bags.content_models() == content.models()
+    assert set(content.labels(importable=True)) <= set(content.labels())
+    assert "memorials.tribute" not in content.labels(importable=True)
