@@ -1,25 +1,30 @@
-"""Import plain-text documents like the seed press release.
+"""Import plain-text documents like the seed press release, as missions and embassies write them.
 
 The expected shape, top to bottom (blank lines between blocks are optional in the heading):
 
     Mission of Azerbaijan to the United Nations      <- issuer
-    *Press Release                                   <- kind (emphasis marks are ignored)
-    Special Issue*                                   <- series, optional
-    21 January 2008                                  <- date
+    *Press Release No. 14/2008                       <- kind, optionally numbered (emphasis
+    Special Issue*                                      marks are ignored); series, optional
+    New York, 21 January 2008                        <- date, optionally after a place
     THE BLACK JANUARY: …                             <- title (one block of lines)
 
     Eighteen years have passed …                     <- body, kept verbatim
 
+Kind lines and month names are read in English, Russian and Azerbaijani, in any case. An
+all-numeric date that reads two ways (03/04/2012) is refused unless the caller gives the date
+order: the portal never guesses a date. The language is recognised from the title and the text
+unless the caller gives it; a text whose language is not clear is refused.
+
 Parsing (``parse_document``) is pure and raises ``DocumentFormatError`` with the line at fault;
 ``import_sources`` writes, one transaction per file, and reports what it did. The same engine
-serves the ``import_documents`` command and, later, the admin's bulk import.
+serves the ``import_documents`` command and the admin's bulk import.
 """
 
-import calendar
 import datetime
 import enum
 import json
 import re
+import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,36 +34,115 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from portal.folding import slug_of
+from portal.folding import fold, slug_of
 from portal.publishing import Status
 
 from .models import Document, Language, Organization, sha256_of_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 HEADING_LINES = 8  # a date further down than this is body text, not the heading
+RECOGNISE = "recognise"  # as a language: recognise it from the text (so do None and "")
 
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+DATE_ORDER_HINT = "give the date order (--day-first or --month-first)"
+LANGUAGE_HINT = "give the language (--language)"
+
+
+def _label(text: str) -> str:
+    """Heading words folded for matching: "MƏTBUAT AÇIQLAMASI", "Mətbuat açıqlaması" and
+    "Metbuat aciqlamasi" are one; so are "Пресс-релиз" and "пресс релиз"."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(unicodedata.normalize("NFC", text))))
+
+
+def _spellings(table: dict) -> dict[str, object]:
+    """{folded spelling: value} from {value: "spelling | spelling | …"}."""
+    return {
+        _label(spelling): value
+        for value, spellings in table.items()
+        for spelling in spellings.split("|")
+    }
+
+
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+# English (full and abbreviated); Russian nominative, genitive and abbreviated; Azerbaijani in
+# Latin and Cyrillic script. Folded, several coincide ("май", "may"; "июнь", "iyun").
+_MONTHS = _spellings(
+    {
+        1: "January|Jan|январь|января|янв|yanvar|јанвар",
+        2: "February|Feb|февраль|февраля|фев|февр|fevral|феврал",
+        3: "March|Mar|март|марта|мар|mart",
+        4: "April|Apr|апрель|апреля|апр|aprel|апрел",
+        5: "May|май|мая|мај",
+        6: "June|Jun|июнь|июня|июн|iyun|ијун",
+        7: "July|Jul|июль|июля|июл|iyul|ијул",
+        8: "August|Aug|август|августа|авг|avqust",
+        9: "September|Sep|Sept|сентябрь|сентября|сен|сент|sentyabr|сентјабр",
+        10: "October|Oct|октябрь|октября|окт|oktyabr|октјабр",
+        11: "November|Nov|ноябрь|ноября|ноя|нояб|noyabr|нојабр",
+        12: "December|Dec|декабрь|декабря|дек|dekabr|декабр",
+    }
+)
+_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_WEEKDAYS = _spellings(
+    {
+        0: "Monday|Mon|понедельник|пн|bazar ertəsi",
+        1: "Tuesday|Tue|Tues|вторник|вт|çərşənbə axşamı",
+        2: "Wednesday|Wed|среда|ср|çərşənbə",
+        3: "Thursday|Thu|Thurs|четверг|чт|cümə axşamı",
+        4: "Friday|Fri|пятница|пт|cümə",
+        5: "Saturday|Sat|суббота|сб|şənbə",
+        6: "Sunday|Sun|воскресенье|вс|bazar",
+    }
+)
+# Dates are matched on the folded line ("19 января 2009 г." → "19 yanvarya 2009 g.").
+_DAY = r"[\"'«]?(?P<day>\d{1,2})(?:st|nd|rd|th)?[\"'»]?"  # «19» января, 21st January
+_MONTH = r"(?P<month>[a-z]+)\.?"
 _YEAR = r"(?P<year>\d{4})"
-_DATE_PATTERNS = [
-    re.compile(rf"^{_DAY}\s+{_MONTH},?\s+{_YEAR}$", re.IGNORECASE),  # 21 January 2008
-    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}$", re.IGNORECASE),  # January 21, 2008
-    re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})$"),  # 21.01.2008
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$"),  # 2008-01-21
+# Russian "г.", "года"; Azerbaijani "-cü il", "il", "ildə" (all folded).
+_YEAR_WORD = r"(?:\s*(?:g\.?|goda|god)|(?:\s*-\s*c[iu])?\s+il(?:de)?)?\.?"
+_NAMED_DATES = [
+    re.compile(rf"^{_DAY}\s+{_MONTH},?\s+{_YEAR}{_YEAR_WORD}$"),  # 21 January 2008
+    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}\.?$"),  # January 21, 2008
 ]
-_KINDS = {
-    "press release": Document.Kind.PRESS_RELEASE,
-    "news release": Document.Kind.PRESS_RELEASE,
-    "statement": Document.Kind.STATEMENT,
-    "press statement": Document.Kind.STATEMENT,
-    "letter": Document.Kind.LETTER,
-    "speech": Document.Kind.SPEECH,
-    "report": Document.Kind.REPORT,
-    "article": Document.Kind.ARTICLE,
-}
+_NUMERIC_DATE = re.compile(
+    rf"^(?P<first>\d{{1,2}})(?P<sep>[./-])(?P<second>\d{{1,2}})(?P=sep){_YEAR}{_YEAR_WORD}$"
+)  # 21.01.2008, 01/21/2008, 3-4-2012: which number is the day may be anyone's guess
+_ISO_DATE = re.compile(
+    rf"^{_YEAR}(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}}){_YEAR_WORD}$"
+)  # 2008-01-21: year, month, day in every convention
+
+_KINDS = _spellings(
+    {
+        Document.Kind.PRESS_RELEASE: (
+            "Press Release|News Release|Пресс-релиз|Информационное сообщение"
+            "|Mətbuat açıqlaması|Press-reliz"
+        ),
+        Document.Kind.STATEMENT: (
+            "Statement|Press Statement|Заявление|Заявление для прессы|Заявление для печати"
+            "|Bəyanat|Mətbuat bəyanatı"
+        ),
+        Document.Kind.LETTER: "Letter|Письмо|Məktub",
+        Document.Kind.SPEECH: "Speech|Выступление|Речь|Çıxış|Nitq",
+        Document.Kind.REPORT: "Report|Доклад|Отчёт|Hesabat",
+        Document.Kind.ARTICLE: "Article|Статья|Məqalə",
+    }
+)
+KIND_EXAMPLES = (
+    "'Press Release', 'Statement', 'Letter', 'Speech', 'Report' or 'Article', in English, "
+    "Russian ('Пресс-релиз', 'Заявление', …) or Azerbaijani ('Mətbuat açıqlaması', 'Bəyanat', "
+    "…), optionally with a number: 'Press Release No. 14/2010'"
+)
+# The number after a kind: "No. 14/2010", "No: 022/08", "#5", "№ 12", "Nr. 3", "N° 7".
+_NUMBER_MARK = r"(?:(?:No|Nr|N[°º]|N)\b\.?|№|#)\s*[.:]?\s*"
+_NUMBER = r"(?P<number>[^\s\d]{0,6}\d\S*)"
+_NUMBERED_KIND = re.compile(rf"^(?P<kind>.*?)[\s,]*{_NUMBER_MARK}{_NUMBER}$", re.IGNORECASE)
+_BARE_NUMBERED_KIND = re.compile(r"^(?P<kind>.*?)\s+(?P<number>\d\S*)$")
+_NUMBER_LINE = re.compile(rf"^{_NUMBER_MARK}{_NUMBER}$", re.IGNORECASE)
+# A dateline's place: "New York", "Bakı", "Нью-Йорк", "Washington, D.C.", "Rio de Janeiro".
+_PLACE = re.compile(r"^[^\W\d_]+(?:[\s.,'’()-]+[^\W\d_]+)*[.)]?$")
+_DATELINE_SEPARATOR = re.compile(r"\s*,\s*|\s+[-–—]\s+")
 
 
 class DocumentFormatError(ValueError):
@@ -76,6 +160,10 @@ class ParsedDocument:
     issued_on: datetime.date
     title: str
     body: str
+    reference_number: str = ""  # from the kind line: "Press Release No. 14/2010" → "14/2010"
+    dateline: str = ""  # the place before the date: "New York, 19 January 2009" → "New York"
+    language: str = ""  # given by the caller or recognised from the title and text
+    language_recognised: bool = False
 
     @property
     def checksum(self) -> str:
@@ -86,22 +174,194 @@ def _strip_emphasis(line: str) -> str:
     return line.strip().strip("*_").strip()
 
 
-def parse_date(line: str) -> datetime.date | None:
-    """A date in one of the common forms, or None. Raises for a date-shaped line that is no date."""
+def _spoken(date: datetime.date) -> str:
+    return f"{date.day} {_MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+def _real_date(text: str, year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise DocumentFormatError(f"{text!r} is not a real date") from None
+
+
+def _numeric_date(
+    text: str, first: int, second: int, year: int, day_first: bool, month_first: bool
+) -> datetime.date:
+    """A day and a month in an order the numbers or the caller make certain, never a guess."""
+    if day_first and second > 12:
+        raise DocumentFormatError(
+            f"{text!r} cannot be read day first, the date order given: there is no month {second}"
+        )
+    if month_first and first > 12:
+        raise DocumentFormatError(
+            f"{text!r} cannot be read month first, the date order given: there is no month {first}"
+        )
+    if day_first or first > 12 or first == second:
+        return _real_date(text, year, second, first)
+    if month_first or second > 12:
+        return _real_date(text, year, first, second)
+    readings = (datetime.date(year, second, first), datetime.date(year, first, second))
+    raise DocumentFormatError(
+        f"{text!r} reads two ways, {_spoken(readings[0])} or {_spoken(readings[1])}, and the "
+        f"portal never guesses a date: {DATE_ORDER_HINT}"
+    )
+
+
+def parse_date(
+    line: str, *, day_first: bool = False, month_first: bool = False
+) -> datetime.date | None:
+    """A date in one of the common forms, or None. Raises for a date-shaped line that is no date,
+    or an all-numeric one that reads two ways when no order is given."""
+    if day_first and month_first:
+        raise ValueError("day_first and month_first exclude each other")
     text = _strip_emphasis(line)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if not match:
-            continue
-        month = match["month"]
-        month_number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
-        if month_number is None:
-            return None
-        try:
-            return datetime.date(int(match["year"]), month_number, int(match["day"]))
-        except ValueError:
-            raise DocumentFormatError(f"{text!r} is not a real date") from None
+    folded = " ".join(fold(unicodedata.normalize("NFC", text)).split())
+    folded = re.sub(r"[‐‑‒–—−]", "-", folded)
+    for pattern in _NAMED_DATES:
+        match = pattern.match(folded)
+        if match:
+            month = _MONTHS.get(match["month"])
+            if month is None:
+                return None
+            return _real_date(text, int(match["year"]), month, int(match["day"]))
+    if match := _ISO_DATE.match(folded):
+        return _real_date(text, int(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _NUMERIC_DATE.match(folded):
+        first, second = int(match["first"]), int(match["second"])
+        return _numeric_date(text, first, second, int(match["year"]), day_first, month_first)
     return None
+
+
+def parse_kind(line: str) -> tuple[str, str] | None:
+    """(kind, reference number or '') for a kind line, possibly numbered; else None."""
+    text = _strip_emphasis(line).rstrip(":").strip()
+    if _label(text) in _KINDS:
+        return _KINDS[_label(text)], ""
+    for pattern in (_NUMBERED_KIND, _BARE_NUMBERED_KIND):
+        match = pattern.match(text)
+        if match and _label(match["kind"]) in _KINDS and _number_of(match):
+            return _KINDS[_label(match["kind"])], _number_of(match)
+    return None
+
+
+def _number_of(match: re.Match) -> str:
+    """The reference number a kind line gives, without trailing punctuation; '' if too long."""
+    number = match["number"].rstrip(".,;:")
+    max_length = Document._meta.get_field("reference_number").max_length
+    return number if len(number) <= max_length else ""
+
+
+@dataclass(frozen=True)
+class DateLine:
+    issued_on: datetime.date
+    place: str = ""
+    kind: str = ""  # "Press Release, 19 January 2009": the kind on the date line
+    reference_number: str = ""
+
+
+def parse_date_line(
+    line: str, *, day_first: bool = False, month_first: bool = False
+) -> DateLine | None:
+    """The heading's date line: a date, optionally after a place ("New York, 19 January 2009"),
+    a weekday ("Monday, 19 January 2009", checked against the date) or both; or None."""
+    text = _strip_emphasis(line)
+    issued_on = parse_date(text, day_first=day_first, month_first=month_first)
+    if issued_on:
+        return DateLine(issued_on)
+    for separator in _DATELINE_SEPARATOR.finditer(text):
+        issued_on = parse_date(
+            text[separator.end() :], day_first=day_first, month_first=month_first
+        )
+        if issued_on:
+            return _before_the_date(text, text[: separator.start()], issued_on)
+    return None
+
+
+def _before_the_date(text: str, prefix: str, issued_on: datetime.date) -> DateLine | None:
+    parts = [part.strip() for part in prefix.rsplit(",", 1)]
+    weekday = _WEEKDAYS.get(_label(parts[-1]))
+    if weekday is not None:
+        if weekday != issued_on.weekday():
+            raise DocumentFormatError(
+                f"{text!r}: {_spoken(issued_on)} was a {_WEEKDAY_NAMES[issued_on.weekday()]}, "
+                f"not a {_WEEKDAY_NAMES[weekday]}"
+            )
+        prefix = parts[0] if len(parts) == 2 else ""
+    if not prefix:
+        return DateLine(issued_on)
+    kind = parse_kind(prefix)
+    if kind:
+        return DateLine(issued_on, kind=kind[0], reference_number=kind[1])
+    if len(prefix) <= 60 and len(prefix.split()) <= 6 and _PLACE.match(prefix):
+        if prefix[0].isupper():
+            return DateLine(issued_on, place=prefix.rstrip(","))
+    return None
+
+
+# Language recognition ---------------------------------------------------------------------------
+
+_AZERBAIJANI_LATIN = set("əğışçöü")  # ı ş ç ğ ö ü are Turkish too; ə, q and x are not
+_AZERBAIJANI_CYRILLIC = set("әғҹһјөүҝ")
+_UKRAINIAN = set("іїєґ")
+_ENGLISH_WORDS = set(
+    "the of and to in a an is are was were be been has have had that this these those for on "
+    "with as by at from it its their which who not or but will would".split()
+)
+
+
+def recognise_language(text: str) -> str:
+    """The language of a text from its script, letters and common words: Cyrillic is Russian
+    unless the Azerbaijani Cyrillic letters are frequent; Latin is English when English's common
+    words are frequent (the, of, and …), else Azerbaijani when ə, or ı, ş, ğ … with q or x, are.
+    Anything else (Turkish? French? Ukrainian? half Latin, half Cyrillic?) is refused: the
+    caller gives the language, the importer never guesses it."""
+    letters = [char for char in unicodedata.normalize("NFC", text).lower() if char.isalpha()]
+    cyrillic = [char for char in letters if "\u0400" <= char <= "\u04ff"]
+    latin = [char for char in letters if char.isascii() or "\u00c0" <= char <= "\u024f"]
+    latin += [char for char in letters if char == "ə"]
+    if not cyrillic and not latin:
+        raise DocumentFormatError(
+            "the language of the text cannot be recognised: it has no Latin or Cyrillic "
+            f"letters; {LANGUAGE_HINT}"
+        )
+    if min(len(cyrillic), len(latin)) > 0.3 * (len(cyrillic) + len(latin)):
+        raise DocumentFormatError(
+            f"the text mixes Latin and Cyrillic script, so its language is not clear; "
+            f"{LANGUAGE_HINT}"
+        )
+
+    def frequent(count: int, total: int, share: float) -> bool:
+        return count >= 2 and count >= share * total
+
+    if len(cyrillic) > len(latin):
+        if frequent(sum(char in _AZERBAIJANI_CYRILLIC for char in cyrillic), len(cyrillic), 0.01):
+            return Language.AZERBAIJANI
+        if frequent(sum(char in _UKRAINIAN for char in cyrillic), len(cyrillic), 0.01):
+            raise DocumentFormatError(
+                f"the text has the letters і, ї, є or ґ, so it is not Russian; {LANGUAGE_HINT}"
+            )
+        return Language.RUSSIAN
+    # ə is among Azerbaijani's commonest letters. A few are no proof (an English text may well
+    # name "Heydər Əliyev"), nor is a common English word or two ("on" is Azerbaijani's ten).
+    if frequent(latin.count("ə"), len(latin), 0.04):
+        return Language.AZERBAIJANI
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if sum(word in _ENGLISH_WORDS for word in words) >= max(2, 0.08 * len(words)):
+        return Language.ENGLISH
+    if frequent(latin.count("ə"), len(latin), 0.01):
+        return Language.AZERBAIJANI
+    if frequent(sum(char in _AZERBAIJANI_LATIN for char in latin), len(latin), 0.03):
+        # ı, ş, ğ, ç, ö and ü are Turkish as much as Azerbaijani; q and x are not Turkish.
+        if frequent(latin.count("q") + latin.count("x"), len(latin), 0.005):
+            return Language.AZERBAIJANI
+        raise DocumentFormatError(
+            "the text has the letters ı, ş, ğ, ç, ö or ü but not ə, q or x: is it Azerbaijani "
+            f"or Turkish? {LANGUAGE_HINT}"
+        )
+    raise DocumentFormatError(
+        f"the text is in Latin script but reads as neither English nor Azerbaijani; {LANGUAGE_HINT}"
+    )
 
 
 def size_problem(size: int) -> str:
@@ -127,49 +387,76 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_document(text: str) -> ParsedDocument:
+def _given_language(language: str | None) -> str:
+    return "" if not language or language == RECOGNISE else language
+
+
+def parse_document(
+    text: str,
+    *,
+    day_first: bool = False,
+    month_first: bool = False,
+    language: str | None = None,
+) -> ParsedDocument:
+    """The parts of a text. ``day_first``/``month_first`` read an all-numeric date that reads two
+    ways; ``language`` (a code) wins over recognising it from the text."""
+    if day_first and month_first:
+        raise ValueError("day_first and month_first exclude each other")
     lines = text.split("\n")
     numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     if not numbered:
         raise DocumentFormatError("the file is empty")
 
     heading = numbered[:HEADING_LINES]
-    date_position = issued_on = None
-    for position, (_number, line) in enumerate(heading):
-        issued_on = parse_date(line)
-        if issued_on:
+    date_position = date_line = None
+    for position, (number, line) in enumerate(heading):
+        try:
+            date_line = parse_date_line(line, day_first=day_first, month_first=month_first)
+        except DocumentFormatError as error:
+            raise DocumentFormatError(error.reason, line=number) from None
+        if date_line:
             date_position = position
             break
     if date_position is None:
         raise DocumentFormatError(
             "no recognisable date in the heading (expected a line such as '21 January 2008', "
-            "'January 21, 2008', '21.01.2008' or '2008-01-21')"
+            "'January 21, 2008', '21.01.2008', '2008-01-21', '21 января 2008 г.' or "
+            "'21 yanvar 2008-ci il', optionally after a place: 'New York, 21 January 2008')"
         )
 
-    issuer_name, kind, series = "", None, []
+    issuer_name, kind, reference_number, series = "", None, "", []
     for _number, line in heading[:date_position]:
         label = _strip_emphasis(line)
-        if kind is None and label.lower() in _KINDS:
-            kind = _KINDS[label.lower()]
+        numbered_kind = parse_kind(label) if kind is None else None
+        number_line = _NUMBER_LINE.match(label)
+        if numbered_kind:
+            kind, reference_number = numbered_kind[0], numbered_kind[1] or reference_number
+        elif number_line and not reference_number and _number_of(number_line):
+            reference_number = _number_of(number_line)  # "No. 14/2010" on a line of its own
         elif not issuer_name:
             issuer_name = label
         elif label:
             series.append(label)
-    date_line = heading[date_position][0]
+    if kind is None and date_line.kind:  # "Press Release No. 9, 19 January 2009"
+        kind, reference_number = date_line.kind, date_line.reference_number or reference_number
+    date_line_number = heading[date_position][0]
     if not issuer_name:
-        raise DocumentFormatError("no issuer line before the date", line=date_line)
+        raise DocumentFormatError("no issuer line before the date", line=date_line_number)
     if kind is None:
         raise DocumentFormatError(
-            "no kind line before the date (expected one of: " + ", ".join(sorted(_KINDS)) + ")",
-            line=date_line,
+            f"no kind line before the date (expected one such as {KIND_EXAMPLES})",
+            line=date_line_number,
         )
 
     # The title is the first block of lines after the date; the body is everything after it.
-    index = date_line  # 0-based index of the line after the date
+    index = date_line_number  # 0-based index of the line after the date
     while index < len(lines) and not lines[index].strip():
         index += 1
     if index == len(lines):
-        raise DocumentFormatError("no title after the date", line=date_line)
+        raise DocumentFormatError(
+            "no title after the date: a heading without a text is not a document",
+            line=date_line_number,
+        )
     title_start = index
     while index < len(lines) and lines[index].strip():
         index += 1
@@ -181,15 +468,25 @@ def parse_document(text: str) -> ParsedDocument:
     while body_lines and not body_lines[-1].strip():
         body_lines.pop()
     if not body_lines:
-        raise DocumentFormatError("no text after the title", line=title_start + 1)
+        raise DocumentFormatError(
+            "no text after the title: a heading without a text is not a document (the title is "
+            "the first block of lines after the date; the text follows it after a blank line)",
+            line=title_start + 1,
+        )
+    body = "\n".join(body_lines)
 
+    given = _given_language(language)
     return ParsedDocument(
         issuer_name=issuer_name,
         kind=kind,
         series=" · ".join(series),
-        issued_on=issued_on,
+        issued_on=date_line.issued_on,
         title=title,
-        body="\n".join(body_lines),
+        body=body,
+        reference_number=reference_number,
+        dateline=date_line.place,
+        language=given or recognise_language(f"{title}\n\n{body}"),
+        language_recognised=not given,
     )
 
 
@@ -256,14 +553,26 @@ def _unique_slug(queryset, base: str) -> str:
 
 
 def import_text(
-    text: str, *, source: str, publish: bool = False, language: str = Language.ENGLISH
+    text: str,
+    *,
+    source: str,
+    publish: bool = False,
+    language: str | None = None,
+    day_first: bool = False,
+    month_first: bool = False,
 ) -> ImportResult:
-    """Import one decoded text; the caller holds the transaction."""
-    parsed = parse_document(text)
+    """Import one decoded text; the caller holds the transaction.
+
+    ``language`` None, "" or ``RECOGNISE`` recognises it from the text; ``day_first`` or
+    ``month_first`` reads an all-numeric date that reads two ways (else it is refused)."""
+    parsed = parse_document(text, day_first=day_first, month_first=month_first, language=language)
     existing = Document.objects.filter(checksum=parsed.checksum).select_related("issuer").first()
     if existing:
-        return ImportResult(source, Outcome.UNCHANGED, document=existing)
+        return ImportResult(
+            source, Outcome.UNCHANGED, document=existing, notes=_unchanged(parsed, existing)
+        )
     issuer, note = resolve_issuer(parsed.issuer_name)
+    notes = [note] if note else []
     namesake = Document.objects.filter(
         issuer=issuer, issued_on=parsed.issued_on, title=parsed.title
     ).first()
@@ -276,6 +585,16 @@ def import_text(
             f"if this is a corrected version, record the correction in that document's "
             f"editorial notes"
         )
+    provenance = f"Imported from the plain-text file {Path(source).name}."
+    if parsed.dateline:
+        # Document has no place field: the dateline is where this copy says it was issued.
+        provenance += f" Dateline: {parsed.dateline}."
+        notes.append(f"dateline {parsed.dateline!r} recorded in the provenance")
+    if parsed.reference_number:
+        notes.append(f"reference number {parsed.reference_number!r} taken from the kind line")
+    if parsed.language_recognised:
+        label = Language(parsed.language).label
+        notes.append(f"language recognised from the text: {label} ({parsed.language})")
     same_year = Document.objects.filter(issued_on__year=parsed.issued_on.year)
     document = Document(
         kind=parsed.kind,
@@ -284,14 +603,32 @@ def import_text(
         issuer=issuer,
         issued_on=parsed.issued_on,
         series=parsed.series,
-        language=language,
+        reference_number=parsed.reference_number,
+        language=parsed.language,
         body=parsed.body,
-        provenance=f"Imported from the plain-text file {Path(source).name}.",
+        provenance=provenance,
         status=Status.PUBLISHED if publish else Status.DRAFT,
     )
     document.full_clean()
     document.save()
-    return ImportResult(source, Outcome.CREATED, document=document, notes=[note] if note else [])
+    return ImportResult(source, Outcome.CREATED, document=document, notes=notes)
+
+
+def _unchanged(parsed: ParsedDocument, existing: Document) -> list[str]:
+    """Notes on a text already in the archive: its record is never changed by an import, but a
+    reference number the heading gives and the record lacks is worth an editor's look."""
+    number = parsed.reference_number
+    if not number or number == existing.reference_number:
+        return []
+    if existing.reference_number:
+        return [
+            f"the heading gives the reference number {number!r}, the archive's record "
+            f"{existing.reference_number!r}: the record is left as it is"
+        ]
+    return [
+        f"the heading gives the reference number {number!r}, the archive's record none: "
+        f"an editor can add it"
+    ]
 
 
 def collect_paths(paths: list[str]) -> list[tuple[str, Path | None, str]]:
@@ -316,16 +653,29 @@ def import_sources(
     *,
     dry_run: bool = False,
     publish: bool = False,
-    language: str = Language.ENGLISH,
+    language: str | None = None,
+    day_first: bool = False,
+    month_first: bool = False,
 ) -> list[ImportResult]:
-    """Import (name, bytes) pairs, each all or nothing; a dry run rolls everything back."""
+    """Import (name, bytes) pairs, each all or nothing; a dry run rolls everything back.
+
+    ``language``: a code, or None, "" or ``RECOGNISE`` to recognise each text's language.
+    ``day_first``/``month_first``: the order of an all-numeric date that reads two ways (at most
+    one of them); without either such a date is refused, never guessed."""
+    if day_first and month_first:
+        raise ValueError("day_first and month_first exclude each other")
     results = []
     with transaction.atomic() if dry_run else nullcontext():
         for name, data in sources:
             try:
                 with transaction.atomic():
                     result = import_text(
-                        decode_text(data), source=name, publish=publish, language=language
+                        decode_text(data),
+                        source=name,
+                        publish=publish,
+                        language=language,
+                        day_first=day_first,
+                        month_first=month_first,
                     )
             except DocumentFormatError as error:
                 result = ImportResult(name, Outcome.FAILED, reason=str(error))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importer import Outcome, collect_paths, import_sources, size_problem
+from archive.importer import RECOGNISE, Outcome, collect_paths, import_sources, size_problem
 from archive.models import Language
 from portal.database import refresh_statistics
 
@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Import plain-text documents (files, or folders of .txt files) like the seed press "
         "release. Each file is imported whole or not at all; a file whose text is already in "
-        "the archive is left unchanged."
+        "the archive is left unchanged. Kind lines and dates are read in English, Russian and "
+        "Azerbaijani; an all-numeric date that reads two ways needs --day-first or --month-first."
     )
 
     def add_arguments(self, parser):
@@ -22,12 +23,26 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--language",
-            default=Language.ENGLISH,
-            choices=Language.values,
-            help="Language of the texts (default: en).",
+            default=RECOGNISE,
+            choices=[RECOGNISE, *Language.values],
+            help=(
+                "Language of the texts (default: recognise each text's language from its script "
+                "and common words; a text whose language is not clear is refused)."
+            ),
+        )
+        order = parser.add_mutually_exclusive_group()
+        order.add_argument(
+            "--day-first",
+            action="store_true",
+            help="Read an all-numeric date that reads two ways (03/04/2012) day first.",
+        )
+        order.add_argument(
+            "--month-first",
+            action="store_true",
+            help="Read an all-numeric date that reads two ways (03/04/2012) month first.",
         )
 
-    def handle(self, *args, paths, dry_run, publish, language, **options):
+    def handle(self, *args, paths, dry_run, publish, language, day_first, month_first, **options):
         found = collect_paths(paths)
         readable, results_in_order = [], []
         for name, path, problem in found:
@@ -46,7 +61,14 @@ class Command(BaseCommand):
                 results_in_order.append((name, f"cannot be read: {error.strerror}"))
 
         imported = iter(
-            import_sources(readable, dry_run=dry_run, publish=publish, language=language)
+            import_sources(
+                readable,
+                dry_run=dry_run,
+                publish=publish,
+                language=language,
+                day_first=day_first,
+                month_first=month_first,
+            )
         )
         counts = dict.fromkeys(Outcome, 0)
         would = "would be " if dry_run else ""
