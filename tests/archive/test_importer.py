@@ -89,8 +89,10 @@ def test_importing_the_seed_into_an_empty_database_matches_the_fixture():
     assert document.series == "Special Issue"
     assert document.kind == Document.Kind.PRESS_RELEASE
     assert document.status == Status.DRAFT
+    assert document.language == expected["language"] == "en"
     assert "1 created, 0 unchanged, 0 failed." in out
     assert "added issuer" in out
+    assert "note: language recognised from the text: English (en)" in out
 
 
 def test_importing_again_creates_nothing_and_says_so(seed):
