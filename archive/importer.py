@@ -26,7 +26,7 @@ import json
 import re
 import unicodedata
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -152,6 +152,10 @@ class DocumentFormatError(ValueError):
         super().__init__(f"line {line}: {reason}" if line else reason)
 
 
+class DateOrderNeeded(DocumentFormatError):
+    """An all-numeric date that reads two ways, and no date order given."""
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     issuer_name: str
@@ -202,7 +206,7 @@ def _numeric_date(
     if month_first or second > 12:
         return _real_date(text, year, first, second)
     readings = (datetime.date(year, second, first), datetime.date(year, first, second))
-    raise DocumentFormatError(
+    raise DateOrderNeeded(
         f"{text!r} reads two ways, {_spoken(readings[0])} or {_spoken(readings[1])}, and the "
         f"portal never guesses a date: {DATE_ORDER_HINT}"
     )
@@ -400,6 +404,21 @@ def parse_document(
 ) -> ParsedDocument:
     """The parts of a text. ``day_first``/``month_first`` read an all-numeric date that reads two
     ways; ``language`` (a code) wins over recognising it from the text."""
+    parsed = _parse_parts(text, day_first=day_first, month_first=month_first)
+    return with_language(parsed, language)
+
+
+def with_language(parsed: ParsedDocument, language: str | None) -> ParsedDocument:
+    """The document with the language given, or (None, "" or ``RECOGNISE``) recognised."""
+    given = _given_language(language)
+    if given:
+        return replace(parsed, language=given, language_recognised=False)
+    recognised = recognise_language(f"{parsed.title}\n\n{parsed.body}")
+    return replace(parsed, language=recognised, language_recognised=True)
+
+
+def _parse_parts(text: str, *, day_first: bool, month_first: bool) -> ParsedDocument:
+    """Everything but the language."""
     if day_first and month_first:
         raise ValueError("day_first and month_first exclude each other")
     lines = text.split("\n")
@@ -413,7 +432,7 @@ def parse_document(
         try:
             date_line = parse_date_line(line, day_first=day_first, month_first=month_first)
         except DocumentFormatError as error:
-            raise DocumentFormatError(error.reason, line=number) from None
+            raise type(error)(error.reason, line=number) from None
         if date_line:
             date_position = position
             break
@@ -475,7 +494,6 @@ def parse_document(
         )
     body = "\n".join(body_lines)
 
-    given = _given_language(language)
     return ParsedDocument(
         issuer_name=issuer_name,
         kind=kind,
@@ -485,8 +503,6 @@ def parse_document(
         body=body,
         reference_number=reference_number,
         dateline=date_line.place,
-        language=given or recognise_language(f"{title}\n\n{body}"),
-        language_recognised=not given,
     )
 
 
@@ -565,12 +581,23 @@ def import_text(
 
     ``language`` None, "" or ``RECOGNISE`` recognises it from the text; ``day_first`` or
     ``month_first`` reads an all-numeric date that reads two ways (else it is refused)."""
-    parsed = parse_document(text, day_first=day_first, month_first=month_first, language=language)
-    existing = Document.objects.filter(checksum=parsed.checksum).select_related("issuer").first()
+    # What only the caller can say (the date order, the language) is asked of a text new to the
+    # archive; one already there is reported unchanged whatever its heading leaves open.
+    try:
+        parsed = _parse_parts(text, day_first=day_first, month_first=month_first)
+    except DateOrderNeeded as needed:
+        try:
+            parsed = _parse_parts(text, day_first=True, month_first=False)  # the same text
+        except DocumentFormatError:
+            raise needed from None
+        if not _archived(parsed):
+            raise needed
+    existing = _archived(parsed)
     if existing:
         return ImportResult(
             source, Outcome.UNCHANGED, document=existing, notes=_unchanged(parsed, existing)
         )
+    parsed = with_language(parsed, language)
     issuer, note = resolve_issuer(parsed.issuer_name)
     notes = [note] if note else []
     namesake = Document.objects.filter(
@@ -612,6 +639,11 @@ def import_text(
     document.full_clean()
     document.save()
     return ImportResult(source, Outcome.CREATED, document=document, notes=notes)
+
+
+def _archived(parsed: ParsedDocument) -> Document | None:
+    """The document whose text this is, if the archive has it."""
+    return Document.objects.filter(checksum=parsed.checksum).select_related("issuer").first()
 
 
 def _unchanged(parsed: ParsedDocument, existing: Document) -> list[str]:
