@@ -532,3 +532,32 @@ def test_the_engine_of_the_bulk_import_keeps_its_old_call_and_takes_the_new_opti
     assert result.document.language == RU
     assert "language recognised from the text: Russian (ru)" in result.notes
     assert Organization.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_text_already_in_the_archive_is_unchanged_even_if_its_language_is_not_clear(tmp_path):
+    source = tmp_path / "fr.txt"
+    source.write_text(
+        "Ambassade d'Exemple\nStatement\n19 January 2009\n\nLE TITRE\n\nLe texte, en français.\n"
+    )
+    out, err, error = run_import(source)
+    assert "neither English nor Azerbaijani; give the language (--language)" in err
+    assert run_import(source, "--language", "fr")[2] is None
+    out, err, error = run_import(source)  # the record has its language: nothing to recognise
+    assert error is None and "0 created, 1 unchanged, 0 failed." in out
+    assert Document.objects.get().language == Language.FRENCH
+
+
+@pytest.mark.django_db
+def test_a_text_already_in_the_archive_needs_no_date_order(tmp_path):
+    source = tmp_path / "release.txt"
+    source.write_text(release("Press Release No. 3", "New York, 03/04/2012"))
+    assert run_import(source, "--month-first")[2] is None
+    out, err, error = run_import(source)
+    assert error is None and "0 created, 1 unchanged, 0 failed." in out
+    assert Document.objects.get().issued_on == D(2012, 3, 4)
+    other = tmp_path / "other.txt"
+    other.write_text(release("Press Release No. 4", "New York, 03/04/2012").replace("first", "1st"))
+    out, err, error = run_import(other)
+    assert "'03/04/2012' reads two ways, 3 April 2012 or 4 March 2012" in err
+    assert error is not None and Document.objects.count() == 1
