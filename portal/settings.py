@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "front.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.urls import urlpatterns as site_urlpatterns
+from front.urls import urlpatterns as site_urlpatterns
 
 
 def fail(request):

@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 
 from archive.models import Attachment
 from portal import bags, content, roles, search
+from tests.conftest import REPO
 
 # One list of content --------------------------------------------------------------------------
 
@@ -48,8 +49,7 @@ def test_files_attach_to_exactly_the_attachable_models():
         for ct in field.related_model.objects.filter(field.get_limit_choices_to())
     }
     assert allowed == {
-        (model._meta.app_label, model._meta.model_name)
-        for model in content.models(attachable=True)
+        (model._meta.app_label, model._meta.model_name) for model in content.models(attachable=True)
     }
 
 
@@ -74,3 +74,54 @@ def test_bags_and_bulk_imports_take_their_models_from_the_registry():
     assert bags.content_models() == content.models()
     assert set(content.labels(importable=True)) <= set(content.labels())
     assert "memorials.tribute" not in content.labels(importable=True)
+
+
+# Layers -----------------------------------------------------------------------------------------
+
+# What each package may not import: the kernel knows no app; the archive knows nothing of
+# memorials; no app knows the public face, which composes them.
+FORBIDDEN = {
+    "portal": {"archive", "memorials", "front"},
+    "archive": {"memorials", "front"},
+    "memorials": {"front"},
+}
+
+
+def imported_packages(path, package: str) -> set[str]:
+    """The top-level packages a module of ``package`` imports (relative imports are its own)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.add(package if node.level else (node.module or "").split(".")[0])
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.add(str(node.args[0].value).split(".")[0])
+    return found
+
+
+def test_each_layer_imports_only_what_is_below_it():
+    broken = []
+    for package, forbidden in FORBIDDEN.items():
+        for path in sorted((REPO / package).rglob("*.py")):
+            wrong = imported_packages(path, package) & forbidden
+            if wrong:
+                broken.append(f"{path.relative_to(REPO)} imports {', '.join(sorted(wrong))}")
+    assert broken == []
+
+
+def test_the_layering_check_sees_a_forbidden_import(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text(
+        "import memorials.views\nfrom archive.models import Document\nfrom .text import CleanText\n"
+        "importlib.import_module('front.urls')\n"
+    )
+    assert imported_packages(module, "portal") == {"memorials", "archive", "portal", "front"}

@@ -16,11 +16,13 @@ LOCALE = REPO / "locale"
 # Code whose strings reach visitors; the admin's own strings may stay English for now.
 PUBLIC_SOURCES = (
     "templates/base.html",
-    "templates/portal/",
+    "templates/front/",
     "templates/archive/",
     "templates/memorials/",
     "templates/includes/",
-    "portal/views.py",
+    "front/views.py",
+    "archive/apps.py",
+    "memorials/apps.py",
     "memorials/views.py",
     "memorials/timeline.py",
     "memorials/anniversaries.py",

@@ -22,7 +22,7 @@ from sickle.oaiexceptions import (
 )
 
 from archive.models import Document
-from portal.oai import datestamp
+from front.oai import datestamp
 from portal.publishing import Status
 from tests.conftest import SEED_TITLE, make_document, make_organization
 

@@ -3,11 +3,16 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+import portal.converters  # noqa: F401 -- registers the <year:…> converter used below
+from archive import api as archive_api
 from archive import views as archive_views
+from archive.feeds import DocumentsFeed
+from memorials import api as memorials_api
+from memorials.feeds import CommemorationsFeed
+from portal import freshness
+from portal.admin import ThrottledAdminLoginForm
 
-# converters registers the <year:…> converter the patterns below use.
-from . import api, converters, feeds, freshness, oai, views  # noqa: F401
-from .admin import ThrottledAdminLoginForm
+from . import oai, views
 from .sitemaps import SITEMAPS
 
 admin.site.login_form = ThrottledAdminLoginForm
@@ -28,12 +33,12 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(
         "feeds/documents/",
-        freshness.public_page(feeds.DocumentsFeed()),
+        freshness.public_page(DocumentsFeed()),
         name="feed-documents",
     ),
     path(
         "feeds/commemorations/",
-        freshness.public_page(feeds.CommemorationsFeed()),
+        freshness.public_page(CommemorationsFeed()),
         name="feed-commemorations",
     ),
     path(
@@ -50,10 +55,12 @@ urlpatterns += [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("oai", oai.endpoint, name="oai"),
-    path("api/documents/", api.document_list, name="api-documents"),
-    path("api/documents/<year:year>/<slug:slug>/", api.document_detail, name="api-document"),
-    path("api/events/", api.event_list, name="api-events"),
-    path("api/events/<slug:slug>/", api.event_detail, name="api-event"),
+    path("api/documents/", archive_api.document_list, name="api-documents"),
+    path(
+        "api/documents/<year:year>/<slug:slug>/", archive_api.document_detail, name="api-document"
+    ),
+    path("api/events/", memorials_api.event_list, name="api-events"),
+    path("api/events/<slug:slug>/", memorials_api.event_detail, name="api-event"),
     path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Document, Language
 from memorials.views import home_sections
-
-from . import content, freshness, search
+from portal import content, freshness, search
 
 LATEST_DOCUMENTS = 5
 
@@ -21,7 +20,7 @@ def home(request):
         "latest_documents": Document.objects.public().with_related()[:LATEST_DOCUMENTS],
         **home_sections(request, today),
     }
-    return render(request, "portal/home.html", context)
+    return render(request, "front/home.html", context)
 
 
 def robots_txt(request):
@@ -112,4 +111,4 @@ def search_page(request):
             facets=facets,
             page_link=link_with(request.GET, page=None),
         )
-    return render(request, "portal/search.html", context)
+    return render(request, "front/search.html", context)

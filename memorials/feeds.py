@@ -1,0 +1,40 @@
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.feeds import FEED_LENGTH, PortalFeed, midnight
+
+from .models import Commemoration
+
+
+class CommemorationsFeed(PortalFeed):
+    title = "Commemoration portal: commemorations"
+    subtitle = "Memorial meetings, vigils and other observances, latest first."
+
+    def link(self):
+        return reverse("memorials:calendar")
+
+    def items(self):
+        return (
+            Commemoration.objects.of_public_events()
+            .with_related()
+            .order_by("-date", "-updated_at")[:FEED_LENGTH]
+        )
+
+    def item_title(self, commemoration):
+        return f"{commemoration.name} ({commemoration.date_display})"
+
+    def item_description(self, commemoration):
+        parts = [f"{commemoration.get_kind_display()} for {commemoration.event.name}."]
+        if commemoration.place:
+            parts.append(f"Place: {commemoration.place.name}.")
+        parts.append(commemoration.description)
+        return " ".join(filter(None, parts))
+
+    def item_link(self, commemoration):
+        return commemoration.get_absolute_url()
+
+    def item_pubdate(self, commemoration):
+        return midnight(commemoration.date)
+
+    def item_updateddate(self, commemoration):
+        return commemoration.updated_at or timezone.now()

@@ -1,0 +1,29 @@
+from portal.sitemaps import SECTION_SIZE, XMLSafeSitemap
+
+from .models import Event, Person, Place
+
+
+class EventSitemap(XMLSafeSitemap):
+    def items(self):
+        return Event.objects.public().order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
+class PersonSitemap(XMLSafeSitemap):
+    limit = SECTION_SIZE
+
+    def items(self):
+        return Person.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, person):
+        return person.updated_at
+
+
+class PlaceSitemap(XMLSafeSitemap):
+    def items(self):
+        return Place.objects.order_by("pk")
+
+    def lastmod(self, place):
+        return place.updated_at
