@@ -254,7 +254,11 @@ class DocumentAdmin(WorkflowAdmin):
             del request.session[PENDING_IMPORT]
             files = [(name, base64.b64decode(data)) for name, data in pending["files"]]
             rows = import_files(
-                files, user=request.user, language=pending["language"], dry_run=False
+                files,
+                user=request.user,
+                language=pending["language"],
+                date_order=pending.get("date_order", ""),
+                dry_run=False,
             )
             context.update(rows=rows, confirmed=True, form=form)
             return render(request, "admin/archive/document/import.html", context)
@@ -263,11 +267,19 @@ class DocumentAdmin(WorkflowAdmin):
             if form.is_valid():
                 files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
                 language = form.cleaned_data["language"]
-                rows = import_files(files, user=request.user, language=language, dry_run=True)
+                date_order = form.cleaned_data["date_order"]
+                rows = import_files(
+                    files,
+                    user=request.user,
+                    language=language,
+                    date_order=date_order,
+                    dry_run=True,
+                )
                 token = secrets.token_urlsafe(16)
                 request.session[PENDING_IMPORT] = {
                     "token": token,
                     "language": language,
+                    "date_order": date_order,
                     "files": [(name, base64.b64encode(data).decode()) for name, data in files],
                 }
                 writable = any(row.outcome in {Outcome.CREATED, Outcome.UPDATED} for row in rows)

@@ -41,7 +41,7 @@ class Row:
 
 
 def import_files(
-    files: list[tuple[str, bytes]], *, user, language: str, dry_run: bool
+    files: list[tuple[str, bytes]], *, user, language: str, dry_run: bool, date_order: str = ""
 ) -> list[Row]:
     """Import (name, bytes) pairs: ``.json`` as fixtures first, then the rest as texts.
 
@@ -53,7 +53,13 @@ def import_files(
     with transaction.atomic():
         for name, data in fixtures:
             rows.extend(import_fixture(name, data, user=user))
-        for result in import_sources(texts, language=language):
+        texts_imported = import_sources(
+            texts,
+            language=language,
+            day_first=date_order == "day",
+            month_first=date_order == "month",
+        )
+        for result in texts_imported:
             document = result.document
             rows.append(
                 Row(

@@ -98,7 +98,21 @@ class BulkImportForm(forms.Form):
         ),
     )
     language = forms.ChoiceField(
-        label=_("Language of the texts"), choices=Language.choices, initial=Language.ENGLISH
+        label=_("Language of the texts"),
+        choices=[("", _("Recognise it from each text")), *Language.choices],
+        initial="",
+        required=False,
+    )
+    date_order = forms.ChoiceField(
+        label=_("Date order"),
+        choices=[
+            ("", _("Refuse all-numeric dates that read two ways")),
+            ("day", _("Day first: 03/04/2012 is 3 April 2012")),
+            ("month", _("Month first: 03/04/2012 is 4 March 2012")),
+        ],
+        initial="",
+        required=False,
+        help_text=_("The portal never guesses a date."),
     )
 
     def clean_files(self):

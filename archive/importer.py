@@ -43,8 +43,10 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 HEADING_LINES = 8  # a date further down than this is body text, not the heading
 RECOGNISE = "recognise"  # as a language: recognise it from the text (so do None and "")
 
-DATE_ORDER_HINT = "give the date order (--day-first or --month-first)"
-LANGUAGE_HINT = "give the language (--language)"
+DATE_ORDER_HINT = (
+    "give the date order (--day-first or --month-first; in the admin, the import's date order)"
+)
+LANGUAGE_HINT = "give the language (--language; in the admin, the language of the texts)"
 
 
 def _label(text: str) -> str:

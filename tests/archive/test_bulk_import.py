@@ -151,3 +151,29 @@ def test_visitors_and_staff_without_add_permission_cannot_import(client, django_
     staff = django_user_model.objects.create_user("viewer", is_staff=True)
     client.force_login(staff)
     assert client.get(URL).status_code == 403
+
+
+RUSSIAN_RELEASE = """Постоянное представительство Азербайджанской Республики при ООН
+ПРЕСС-РЕЛИЗ № 14/2010
+03/04/2012
+
+ЗАЯВЛЕНИЕ О ГОДОВЩИНЕ
+
+Текст заявления на русском языке и его второй абзац.
+"""
+
+
+def test_the_admin_reads_the_language_and_asks_for_the_date_order(editor_client):
+    upload_file = SimpleUploadedFile("ru.txt", RUSSIAN_RELEASE.encode())
+    refused = editor_client.post(URL, {"files": [upload_file], "language": ""})
+    text = report(refused)
+    assert "reads two ways, 3 April 2012 or 4 March 2012" in text
+    assert "the import&#x27;s date order" in text
+
+    upload_file = SimpleUploadedFile("ru.txt", RUSSIAN_RELEASE.encode())
+    dry_run = editor_client.post(URL, {"files": [upload_file], "language": "", "date_order": "day"})
+    assert "would be created" in report(dry_run)
+    confirm(editor_client, dry_run)
+    document = Document.objects.get()
+    assert (document.language, document.issued_on.isoformat()) == ("ru", "2012-04-03")
+    assert document.reference_number == "14/2010"
