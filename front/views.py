@@ -24,8 +24,16 @@ def home(request):
 
 
 def robots_txt(request):
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    searches = []  # the search page in every interface language: /search/, /az/search/, …
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            searches.append(f"Disallow: {reverse('search')}")
+    lines = ["User-agent: *", "Disallow: /admin/", *searches, f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
