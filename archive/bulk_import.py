@@ -172,9 +172,9 @@ def _refused(item, existing, user) -> str:
         if existing is not None and existing.status not in EDITOR_STATUSES:
             return "only a publisher can change a published or withdrawn item"
     if not isinstance(item, Publishable) and not may_change_shown(user):
-        if existing is not None and existing.is_shown_publicly():
+        if existing is not None and existing.is_public:
             return "public pages show this record: only a publisher can change it"
-        if item.is_shown_publicly():
+        if item.is_public:
             return "public pages would show this record at once: only a publisher can import it"
     return ""
 

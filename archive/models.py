@@ -83,10 +83,12 @@ class Organization(CleanText, models.Model):
         """Documents show their issuer's name in search results."""
         return self.documents.all()
 
-    def is_shown_publicly(self) -> bool:
-        """Whether a public document names it as issuer, or a public commemoration as organizer."""
+    @property
+    def is_public(self) -> bool:
+        """Whether a public document names it as issuer, or a public commemoration as organizer
+        (an organization has no page of its own)."""
         return self.pk is not None and (
-            self.documents.public().exists() or self.commemorations.of_public_events().exists()
+            self.documents.public().exists() or self.commemorations.public().exists()
         )
 
     def all_names(self) -> list[str]:
@@ -406,7 +408,8 @@ class Attachment(CleanText, models.Model):
             path = storage.save(path, ContentFile(content))
         return path
 
-    def is_shown_publicly(self) -> bool:
+    @property
+    def is_public(self) -> bool:
         """Whether the item it is attached to is public."""
         item = self.item
         return item is not None and getattr(item, "is_public", False)

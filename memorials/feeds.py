@@ -15,7 +15,7 @@ class CommemorationsFeed(PortalFeed):
 
     def items(self):
         return (
-            Commemoration.objects.of_public_events()
+            Commemoration.objects.public()
             .with_related()
             .order_by("-date", "-updated_at")[:FEED_LENGTH]
         )

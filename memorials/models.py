@@ -4,7 +4,7 @@ import datetime
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 from archive.models import Document, Organization
 from portal.naming import NamedInLanguages
 from portal.publishing import Publishable, PublishableQuerySet, public_q
-from portal.search import SearchData, latest
+from portal.search import SearchData
 from portal.text import CleanText, strip_bidi_controls
 
 from . import anniversaries
@@ -26,6 +26,13 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def places_and_parents(places) -> list:
+    """The places, and the larger places containing them, for re-indexing: whether a place is
+    public depends on what names it and the places within it."""
+    places = list(places.select_related("parent"))
+    return [*places, *(place.parent for place in places if place.parent)]
+
+
 class SlugManager(models.Manager):
     """Natural key: the slug."""
 
@@ -33,9 +40,34 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+def _shows_place(pk=None):
+    """A public event, person or commemoration names the place (``pk``: the outer query's)."""
+    place = OuterRef("pk") if pk is None else pk
+    return (
+        Exists(Event.objects.public().filter(places=place))
+        | Exists(Person.objects.public().filter(place=place))
+        | Exists(Commemoration.objects.public().filter(place=place))
+    )
+
+
 class PlaceQuerySet(models.QuerySet):
+    def public(self):
+        """Places that something public names, and the places that contain them (a page shows
+        a place as part of the larger one). A place nothing public names has no page yet:
+        neither its name nor an editor's work in progress reaches visitors."""
+        children = Place.objects.filter(parent=OuterRef("pk")).filter(_shows_place())
+        return self.filter(_shows_place() | Exists(children))
+
+    def visible_to(self, user):
+        opts = self.model._meta
+        if user.is_active and user.is_staff and user.has_perm(f"{opts.app_label}.view_place"):
+            return self.all()
+        return self.public()
+
     def name_groups(self):
         """Each place's spellings, for search (portal.search.register)."""
+        # Every place's spellings, shown or not: they only widen a query ("Карабах" finds a
+        # release that writes "Karabakh"), and show nothing of the place itself.
         places = self.exclude(name_variants="", name_en="", name_az="", name_ru="")
         return [[place.name, *place.variants, *place.translated_names] for place in places]
 
@@ -102,7 +134,10 @@ class Place(CleanText, NamedInLanguages, models.Model):
     def variants(self) -> list[str]:
         return split_lines(self.name_variants)
 
-    def search_data(self) -> SearchData:
+    def search_data(self) -> SearchData | None:
+        public_from = self.public_from
+        if public_from is None:
+            return None
         # Only names: the index is built once, in no reader's language, so it holds no words
         # of the interface ("City in …") that a Russian reader would then meet in English.
         parent = [self.parent.name, *self.parent.translated_names] if self.parent else []
@@ -112,23 +147,30 @@ class Place(CleanText, NamedInLanguages, models.Model):
             url=self.get_absolute_url(),
             text=", ".join(parent),
             names=(*self.variants, *self.translated_names),
+            public_from=public_from,
         )
 
     def search_dependents(self):
         """Events, people and commemorations mention their place in search."""
         return [*self.events.all(), *self.people.all(), *self.commemorations.all()]
 
-    def is_shown_publicly(self) -> bool:
-        """Whether a public event, person or commemoration names the place, or a place within
-        it (its page shows it as the larger place)."""
+    @property
+    def public_from(self):
+        """When the first public item naming the place (or a place within it) is public from,
+        or None: ``PlaceQuerySet.public()`` for one place, scheduled items included."""
         if self.pk is None:
-            return False
+            return None
         places = [self.pk, *self.children.values_list("pk", flat=True)]
-        return (
-            Event.objects.public().filter(places__in=places).exists()
-            or Person.objects.public().filter(place__in=places).exists()
-            or Commemoration.objects.of_public_events().filter(place__in=places).exists()
-        )
+        moments = [
+            Event.objects.filter(places__in=places).earliest_public_from(),
+            Person.objects.filter(place__in=places).earliest_public_from(),
+            Commemoration.objects.filter(place__in=places).earliest_public_from(),
+        ]
+        return min(filter(None, moments), default=None)
+
+    @property
+    def is_public(self) -> bool:
+        return self.pk is not None and Place.objects.public().filter(pk=self.pk).exists()
 
     def clean(self):
         ancestor = self.parent
@@ -247,12 +289,13 @@ class Event(CleanText, NamedInLanguages, Publishable):
             names=(*self.other_names, *self.translated_names),
             date=self.start_date,
             tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
-            public_from=self.published_at,
+            public_from=self.public_from,
         )
 
     def search_dependents(self):
-        """Commemorations and people are public only with their event, and name it."""
-        return [*self.commemorations.all(), *self.people.all()]
+        """Commemorations and people are public only with their event, and name it; its places
+        are public while it is."""
+        return [*self.commemorations.all(), *self.people.all(), *places_and_parents(self.places)]
 
     def anniversaries_between(self, start, end):
         return anniversaries.anniversaries_between(self.start_date, self.date_precision, start, end)
@@ -281,6 +324,9 @@ class PersonQuerySet(PublishableQuerySet):
 
 
 class Person(CleanText, NamedInLanguages, Publishable):
+    # A person of an event is remembered with it: public only while the event is (README).
+    public_with = ("event",)
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_variants = models.TextField(
@@ -353,17 +399,21 @@ class Person(CleanText, NamedInLanguages, Publishable):
     def search_data(self) -> SearchData | None:
         if not self.is_released:
             return None
-        event = self.event if self.event and self.event.is_released else None
+        event = self.event.name if self.event else ""
         place = self.place.name if self.place else ""
         return SearchData(
             kind="person",
             title=self.name,
             url=self.get_absolute_url(),
-            text="\n\n".join(filter(None, [self.biography, event and event.name, place])),
+            text="\n\n".join(filter(None, [self.biography, event, place])),
             names=(*self.variants, *self.translated_names),
             date=self.death_date,
-            public_from=latest(self.published_at, event and event.published_at),
+            public_from=self.public_from,
         )
+
+    def search_dependents(self):
+        """Its place is public while the person is."""
+        return places_and_parents(Place.objects.filter(pk=self.place_id))
 
     @property
     def birth_display(self) -> str:
@@ -378,11 +428,11 @@ class CommemorationQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("event", "place", "organizer")
 
-    def of_public_events(self):
-        return self.public().filter(public_q("event__"))
-
 
 class Commemoration(CleanText, Publishable):
+    # A commemoration is of its event: public only while the event is.
+    public_with = ("event",)
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Memorial meeting")
         VIGIL = "vigil", _("Vigil")
@@ -466,7 +516,7 @@ class Commemoration(CleanText, Publishable):
         return f"{self.event.get_absolute_url()}#commemoration-{self.slug}"
 
     def search_data(self) -> SearchData | None:
-        if not (self.is_released and self.event.is_released):
+        if not self.is_released:
             return None
         place = self.place.name if self.place else ""
         return SearchData(
@@ -479,8 +529,12 @@ class Commemoration(CleanText, Publishable):
                 )
             ),
             date=self.date,
-            public_from=latest(self.published_at, self.event.published_at),
+            public_from=self.public_from,
         )
+
+    def search_dependents(self):
+        """Its place is public while the commemoration is."""
+        return places_and_parents(Place.objects.filter(pk=self.place_id))
 
 
 # How a qualified number reads. Azerbaijani puts the number first, with a suffix:
@@ -611,8 +665,10 @@ class Figure(CleanText, models.Model):
             if problem:
                 raise ValidationError({"value": problem})
 
-    def is_shown_publicly(self) -> bool:
-        """Whether a public page shows the figure as it now stands (event and source public)."""
+    @property
+    def is_public(self) -> bool:
+        """Whether a public page shows the figure as it now stands (event and source public):
+        ``FigureQuerySet.public()`` for one figure."""
         return bool(self.event_id and self.source_id) and (
             self.event.is_public and self.source.is_public
         )

@@ -23,7 +23,7 @@ class PersonSitemap(XMLSafeSitemap):
 
 class PlaceSitemap(XMLSafeSitemap):
     def items(self):
-        return Place.objects.order_by("pk")
+        return Place.objects.public().order_by("pk")
 
     def lastmod(self, place):
         return place.updated_at

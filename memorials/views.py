@@ -2,7 +2,7 @@ import datetime
 import itertools
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from archive.models import Document
 from portal import freshness
-from portal.publishing import mark_preview, public_q
+from portal.publishing import mark_preview
 
 from . import metadata
 from .ical import build_calendar
@@ -66,17 +66,13 @@ def event_detail(request, slug, tribute_form=None, status=200):
 
 @freshness.public_page
 def person_list(request):
-    people = (
-        Person.objects.public()
-        .select_related("place")
-        .prefetch_related(Prefetch("event", queryset=Event.objects.public()))
-    )
+    people = Person.objects.public().select_related("place", "event")
     events = Event.objects.public().filter(
         Exists(Person.objects.public().filter(event=OuterRef("pk")))
     )
     selected_event = request.GET.get("event", "")
     if selected_event:
-        people = people.filter(public_q("event__"), event__slug=selected_event)
+        people = people.filter(event__slug=selected_event)
     query = request.GET.get("q", "").strip()[:200]
     if query:
         people = people.named(query)
@@ -99,6 +95,8 @@ def person_list(request):
 def person_detail(request, slug, tribute_form=None, status=200):
     people = Person.objects.visible_to(request.user).select_related("place", "event")
     person = get_object_or_404(people, slug=slug)
+    # A public person's event is public (Person.public_with); an editor's preview may show a
+    # person whose event is not, and then names no event.
     event = person.event if person.event and person.event.is_public else None
     context = {
         "person": person,
@@ -143,22 +141,23 @@ def leave_tribute(request, slug, subject_model):
 
 @freshness.public_page
 def place_list(request):
-    places = Place.objects.select_related("parent")
+    places = Place.objects.public().select_related("parent")
     return render(request, "memorials/place_list.html", {"places": places})
 
 
 @freshness.public_page
 def place_detail(request, slug):
-    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    places = Place.objects.visible_to(request.user).select_related("parent")
+    place = get_object_or_404(places, slug=slug)
     context = {
         "place": place,
         "metadata": metadata.for_place(place, request),
-        "children": place.children.all(),
+        "children": place.children.public(),
         "events": place.events.public(),
-        "commemorations": place.commemorations.of_public_events().select_related("event"),
+        "commemorations": place.commemorations.public().select_related("event"),
         "people": place.people.public(),
     }
-    return render(request, "memorials/place_detail.html", context)
+    return mark_preview(render(request, "memorials/place_detail.html", context), place)
 
 
 def twelve_months_from(today: datetime.date) -> datetime.date:
@@ -191,7 +190,7 @@ def calendar_page(request):
 
 
 def upcoming_commemorations(start, end):
-    candidates = Commemoration.objects.of_public_events().with_related()
+    candidates = Commemoration.objects.public().with_related()
     candidates = candidates.filter(date__lte=end, date__gte=start - datetime.timedelta(days=366))
     return [c for c in candidates if c.period[1] >= start]
 
@@ -200,7 +199,7 @@ def upcoming_commemorations(start, end):
 def calendar_ics(request):
     base_url = f"{request.scheme}://{request.get_host()}"
     events = Event.objects.public()
-    commemorations = Commemoration.objects.of_public_events().with_related()
+    commemorations = Commemoration.objects.public().with_related()
     response = HttpResponse(
         build_calendar(events, commemorations, base_url),
         content_type="text/calendar; charset=utf-8",

@@ -115,12 +115,12 @@ SHOWN_PUBLICLY = _(
 class ShownRecordAdmin:
     """For records without a workflow of their own (places, organizations, figures, tags,
     attachments), which public pages show the moment they are saved: editors add them and
-    change them while nothing public shows them (``is_shown_publicly()``); after that only a
+    change them while nothing public shows them (their ``is_public``); after that only a
     publisher does. A save whose result would be shown publicly is refused to an editor too,
     so an editor cannot add a figure to a live event from a live source."""
 
     def shown_publicly(self, obj) -> bool:
-        return obj.is_shown_publicly()
+        return obj.is_public
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -11,7 +11,8 @@ Who may move an item where is decided here too (``allowed_statuses``) and enforc
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,11 @@ EDITOR_STATUSES = frozenset({Status.DRAFT, Status.REVIEW})
 def public_q(prefix: str = "") -> Q:
     """The condition for "public now", optionally across a relation (``public_q("event__")``)."""
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def released_q(prefix: str = "") -> Q:
+    """Published, whether already public or scheduled for later."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__isnull": False})
 
 
 def can_publish(user, model) -> bool:
@@ -61,8 +67,29 @@ def allowed_statuses(user, model, current: str | None) -> list[str]:
 
 
 class PublishableQuerySet(models.QuerySet):
+    """The public rule for many rows; ``Publishable.public_from`` is the same rule for one."""
+
+    def _with_relations(self, condition):
+        rule = condition()
+        for relation in self.model.public_with:
+            rule &= Q(**{f"{relation}__isnull": True}) | condition(f"{relation}__")
+        return self.filter(rule)
+
     def public(self):
-        return self.filter(public_q())
+        return self._with_relations(public_q)
+
+    def released(self):
+        return self._with_relations(released_q)
+
+    def earliest_public_from(self):
+        """The first moment any of these items is public from (scheduled ones included)."""
+        moment = models.F("published_at")
+        if self.model.public_with:
+            moment = Greatest(
+                "published_at",
+                *[Coalesce(f"{r}__published_at", "published_at") for r in self.model.public_with],
+            )
+        return self.released().aggregate(earliest=Min(moment))["earliest"]
 
     def visible_to(self, user):
         """Public items, and for staff who may view this model in the admin, every item too:
@@ -108,6 +135,10 @@ class Publishable(models.Model):
         ),
     )
 
+    # Relations whose item must be public too, for this one to be (a person's event): the
+    # queryset's public() and the instance's public_from both follow them.
+    public_with: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
 
@@ -129,14 +160,28 @@ class Publishable(models.Model):
         return instance
 
     @property
+    def public_from(self):
+        """The moment the item is public from, or None while it is not published: the item's
+        whole public rule, on the instance (the queryset's ``public()`` says the same for many
+        rows). Models whose items are public only with another (a person with their event)
+        extend both."""
+        if self.status != Status.PUBLISHED or self.published_at is None:
+            return None
+        moments = [self.published_at]
+        for relation in self.public_with:
+            if getattr(self, f"{relation}_id") is not None:
+                moments.append(getattr(self, relation).public_from)
+        return None if None in moments else max(moments)
+
+    @property
     def is_public(self) -> bool:
-        return self.is_released and self.published_at <= timezone.now()
+        return self.is_released and self.public_from <= timezone.now()
 
     @property
     def is_released(self) -> bool:
         """Published, whether already public or scheduled for later."""
-        return self.status == Status.PUBLISHED and self.published_at is not None
+        return self.public_from is not None
 
     @property
     def is_scheduled(self) -> bool:
-        return self.is_released and self.published_at > timezone.now()
+        return self.is_released and self.public_from > timezone.now()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.safestring import mark_safe
 
 from . import freshness
@@ -48,11 +48,6 @@ class SearchData:
     public_from: datetime.datetime | None = None  # the latest publish time of what it shows
 
 
-def latest(*moments):
-    """The last of several publish times: an entry naming two items is public when both are."""
-    return max((moment for moment in moments if moment is not None), default=None)
-
-
 # Registry and indexing ----------------------------------------------------------------------
 
 _registry: list[type] = []
@@ -68,6 +63,7 @@ def register(model, *, variants=None):
     if variants is not None:
         _variant_sources.append(variants)
     post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
+    pre_delete.connect(_deleting, sender=model, dispatch_uid=f"search-deleting-{model._meta.label}")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{model._meta.label}")
     # Many-to-many fields (an event's places) are saved after the item itself.
     for m2m_field in model._meta.local_many_to_many:
@@ -141,13 +137,23 @@ def _saved(sender, instance, **kwargs):
     reindex(getattr(instance, "search_dependents", list)())
 
 
+def _deleting(sender, instance, **kwargs):
+    # What depends on an item must be known before it goes: its relations go with it.
+    instance._search_dependents = list(getattr(instance, "search_dependents", list)())
+
+
 def _deleted(sender, instance, **kwargs):
     unindex(instance)
+    reindex(getattr(instance, "_search_dependents", []))
 
 
-def _related_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and type(instance) in _registry:
-        index(instance)
+def _related_changed(sender, instance, action, model=None, pk_set=None, **kwargs):
+    if not action.startswith("post_") or type(instance) not in _registry:
+        return
+    index(instance)
+    # The items added or removed (an event's places) may be public or not because of it.
+    if model in _registry and pk_set:
+        reindex(model._default_manager.filter(pk__in=pk_set))
 
 
 _tags_changed = _related_changed  # taggit sends m2m_changed from its TaggedItem
