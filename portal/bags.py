@@ -30,6 +30,8 @@ from . import content, search
 CONTENT_FILE = "content.json"
 MEDIA_FOLDER = "media"
 CHECKSUMS = ["sha256", "sha512"]
+BAGIT_VERSION = "1.0"  # RFC 8493
+BAGIT_DECLARATION = f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n"
 
 
 class BagRefused(Exception):
@@ -72,7 +74,7 @@ def export_bag(directory: Path) -> bagit.Bag:
         with default_storage.open(name, "rb") as source, open(target, "wb") as copy:
             shutil.copyfileobj(source, copy)
     counts = content_counts()
-    return bagit.make_bag(
+    bagit.make_bag(
         str(directory),
         bag_info={
             "Source-Organization": "Commemoration portal",
@@ -81,6 +83,12 @@ def export_bag(directory: Path) -> bagit.Bag:
         },
         checksums=CHECKSUMS,
     )
+    # The library writes the declaration of BagIt 0.97; the bag is RFC 8493's BagIt 1.0 (its
+    # layout is the same). Declare 1.0, then save the bag again so that the tag manifests
+    # hold the new bagit.txt's checksums.
+    (directory / "bagit.txt").write_text(BAGIT_DECLARATION, encoding="utf-8")
+    bagit.Bag(str(directory)).save()
+    return bagit.Bag(str(directory))
 
 
 def validate_bag(directory: Path) -> bagit.Bag:
