@@ -8,13 +8,18 @@ Unpublished documents leave the repository (deletedRecord "no").
 
 import datetime
 import functools
+import re
 import xml.etree.ElementTree as ET
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Min, Prefetch, Q
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
@@ -94,7 +99,7 @@ def parse_datestamp(value: str, *, end: bool) -> tuple[datetime.datetime, str]:
         elif granularity == "seconds" and end:
             moment += datetime.timedelta(seconds=1) - datetime.timedelta(microseconds=1)
         return moment, granularity
-    raise OAIError("badArgument", f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).")
+    raise OAIError("badArgument", "A date is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
 
 
 # What a record needs of its documents: not their text, which can be long, nor the editors'
@@ -118,7 +123,7 @@ def check_arguments(params: dict) -> str:
     verb = params.get("verb")
     if verb not in VERB_ARGUMENTS:
         raise OAIError(
-            "badVerb", "Missing or unknown verb." if not verb else f"Unknown verb {verb!r}."
+            "badVerb", "The verb is missing." if not verb else "The verb is not an OAI-PMH verb."
         )
     required, optional, exclusive = VERB_ARGUMENTS[verb]
     given = set(params) - {"verb"}
@@ -133,6 +138,62 @@ def check_arguments(params: dict) -> str:
     if missing:
         raise OAIError("badArgument", f"Missing argument(s): {', '.join(sorted(missing))}.")
     return verb
+
+
+# The syntax the protocol's schema gives each argument (OAI-PMH.xsd, requestType): a value
+# outside it is an illegal argument, and is never echoed in <request>.
+_PREFIX_CHARACTER = r"[A-Za-z0-9\-_.!~*'()]"
+METADATA_PREFIX = re.compile(f"{_PREFIX_CHARACTER}+")
+SET_SPEC = re.compile(f"{_PREFIX_CHARACTER}+(?::{_PREFIX_CHARACTER}+)*")
+
+
+def _uri_reference() -> re.Pattern:
+    """RFC 3986's URI-reference, without IP literals (no identifier here needs one)."""
+    unreserved, pct, sub = r"[A-Za-z0-9\-._~]", r"%[0-9A-Fa-f]{2}", r"[!$&'()*+,;=]"
+    pchar = f"(?:{unreserved}|{pct}|{sub}|[:@])"
+    segment, segment_nz = f"{pchar}*", f"{pchar}+"
+    segment_nz_nc = f"(?:{unreserved}|{pct}|{sub}|@)+"
+    authority = f"(?:(?:{unreserved}|{pct}|{sub}|:)*@)?(?:{unreserved}|{pct}|{sub})*(?::[0-9]*)?"
+    path_abempty = f"(?:/{segment})*"
+    path_absolute = f"/(?:{segment_nz}{path_abempty})?"
+    tail = f"(?:\\?(?:{pchar}|[/?])*)?(?:#(?:{pchar}|[/?])*)?"
+    hier_part = f"(?://{authority}{path_abempty}|{path_absolute}|{segment_nz}{path_abempty}|)"
+    relative_part = (
+        f"(?://{authority}{path_abempty}|{path_absolute}|{segment_nz_nc}{path_abempty}|)"
+    )
+    scheme = r"[A-Za-z][A-Za-z0-9+\-.]*"
+    return re.compile(f"{scheme}:{hier_part}{tail}|{relative_part}{tail}")
+
+
+URI_REFERENCE = _uri_reference()
+# What XML Schema's anyURI escapes before reading a value as a URI (XLink's rule): characters
+# outside ASCII, controls, space and <>"{}|\^`.
+_TO_ESCAPE = re.compile(r'[^\x21-\x7e]|[<>"{}|\\^`]')
+
+
+def is_uri(value: str) -> bool:
+    """Whether ``value`` is an anyURI, the type an identifier has in the protocol's schema."""
+    escaped = _TO_ESCAPE.sub(lambda match: quote(match[0], safe=""), value)
+    return bool(value) and URI_REFERENCE.fullmatch(escaped) is not None
+
+
+def check_values(arguments: dict) -> None:
+    """Each argument's value has the syntax the protocol gives it, else badArgument."""
+    if not all(is_xml_safe(value) for value in arguments.values()):
+        # Not echoed in <request> (it would not be XML), and no identifier, set or date
+        # holds such a character.
+        raise OAIError("badArgument", "An argument holds a character XML cannot carry.")
+    syntax = [
+        ("metadataPrefix", METADATA_PREFIX.fullmatch, "a metadata prefix"),
+        ("set", SET_SPEC.fullmatch, "a set spec"),
+        ("identifier", is_uri, "a URI"),
+    ]
+    for name, legal, what in syntax:
+        if name in arguments and not legal(arguments[name]):
+            raise OAIError("badArgument", f"The {name} argument is not {what}.")
+    for name in ["from", "until"]:
+        if name in arguments:
+            parse_datestamp(arguments[name], end=name == "until")
 
 
 def _element(parent, tag, text=None, **attributes):
@@ -248,7 +309,7 @@ def _list(verb, root, arguments, request):
         raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
     documents = _selection(arguments)
     selection = sorted((key, value) for key, value in arguments.items() if key != "resumptionToken")
-    total = freshness.remember(request, f"oai count {selection}", documents.count)
+    total = freshness.remember(f"oai count {selection}", documents.count)
     if total == 0:
         raise OAIError("noRecordsMatch", "No records match.")
     if offset >= total:
@@ -287,6 +348,23 @@ def _list(verb, root, arguments, request):
         )
 
 
+def admin_email(request) -> str:
+    """OAI_ADMIN_EMAIL or, left empty, the webmaster of the site's own host (RFC 2142's
+    conventional mailbox) when that host is a domain name. The protocol's schema takes only an
+    address whose domain has a dot, so a host such as ``localhost`` or an IP address gives the
+    reserved ``webmaster@example.org`` instead: production sets OAI_ADMIN_EMAIL."""
+    configured = getattr(settings, "OAI_ADMIN_EMAIL", "")
+    if configured:
+        return configured
+    domain, _port = split_domain_port(request.get_host())
+    address = f"webmaster@{domain}"
+    try:
+        validate_email(address)  # a domain name with a top-level domain: no IP, no localhost
+    except ValidationError:
+        return "webmaster@example.org"
+    return address
+
+
 def _respond(verb, root, arguments, request):
     if verb == "Identify":
         identify = _element(root, f"{{{OAI}}}Identify")
@@ -299,7 +377,7 @@ def _respond(verb, root, arguments, request):
             ("repositoryName", "Commemoration portal"),
             ("baseURL", request.build_absolute_uri("/oai")),
             ("protocolVersion", "2.0"),
-            ("adminEmail", getattr(settings, "OAI_ADMIN_EMAIL", "")),
+            ("adminEmail", admin_email(request)),
             ("earliestDatestamp", datestamp(earliest or timezone.now())),
             ("deletedRecord", "no"),
             ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
@@ -357,18 +435,21 @@ def response_body(request, source) -> bytes:
     _element(root, f"{{{OAI}}}responseDate", RESPONSE_DATE_MARK)
     request_element = _element(root, f"{{{OAI}}}request", request.build_absolute_uri("/oai"))
     try:
-        if any(len(values) > 1 for _key, values in source.lists()):
+        repeated = {key for key, values in source.lists() if len(values) > 1}
+        if "verb" in repeated:
+            raise OAIError("badVerb", "The verb is repeated.")
+        if repeated:
             raise OAIError("badArgument", "An argument is repeated.")
         arguments = {key: value for key, value in source.items()}
         verb = check_arguments(arguments)
-        if not all(is_xml_safe(value) for value in arguments.values()):
-            # Not echoed in <request> (it would not be XML), and no identifier, set or date
-            # holds such a character.
-            raise OAIError("badArgument", "An argument holds a character XML cannot carry.")
+        check_values(arguments)
         for key, value in arguments.items():
             request_element.set(key, value)
         _respond(verb, root, {k: v for k, v in arguments.items() if k != "verb"}, request)
     except OAIError as error:
+        if error.code in {"badVerb", "badArgument"}:
+            # "the repository must return the base URL of the protocol request only"
+            request_element.attrib.clear()
         _element(root, f"{{{OAI}}}error", error.message, code=error.code)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -386,7 +467,6 @@ def endpoint(request):
         # content's version like the public pages.
         question = urlencode(sorted(source.lists()), doseq=True)
         body = freshness.remember(
-            request,
             f"oai {request.build_absolute_uri('/oai')}?{question}",
             lambda: response_body(request, source),
         )

@@ -283,7 +283,7 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 TAGGIT_CASE_INSENSITIVE = True
 
 # OAI-PMH: the contact harvesters see in Identify, and how many records a page holds.
-OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "webmaster@localhost")
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "")  # empty: webmaster@ the site's host (front/oai.py)
 OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
 
 # Where the importer looks for issuers it does not know yet (see archive/importer.py).

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from lxml import etree
 from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
 from sickle.oaiexceptions import (
@@ -24,6 +25,7 @@ from sickle.oaiexceptions import (
 from archive.models import Document
 from front.oai import datestamp
 from portal.publishing import Status
+from tests import schemas
 from tests.conftest import SEED_TITLE, make_document, make_organization
 
 SEED_ID = "oai:commemoration-portal:archive/2008/the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky"
@@ -211,8 +213,10 @@ def test_protocol_errors(harvester, arguments, error):
         OAIResponseIterator(harvester, dict(arguments))
 
 
-def test_a_repeated_argument_and_post(live_server, transactional_db):
+def test_a_repeated_verb_or_argument_and_post(live_server, transactional_db):
     response = requests.get(f"{live_server.url}/oai?verb=Identify&verb=Identify", timeout=10)
+    assert 'code="badVerb"' in response.text
+    response = requests.get(f"{live_server.url}/oai?verb=Identify&x=1&x=1", timeout=10)
     assert 'code="badArgument"' in response.text
     posted = requests.post(f"{live_server.url}/oai", data={"verb": "Identify"}, timeout=10)
     assert posted.status_code == 200 and "<repositoryName>" in posted.text
@@ -254,3 +258,171 @@ def test_a_resumed_page_is_never_kept(client, db, settings):
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/oai", resumed).content.decode()
     assert len(queries) > 1 and 'cursor="1"' in again
+
+
+# Every response, errors included, against the official schemas (tests/schemas/): OAI-PMH 2.0
+# with oai_dc and the simple Dublin Core schema it imports, read offline.
+
+OAI_NS = "{http://www.openarchives.org/OAI/2.0/}"
+
+
+def _valid_response(client, query: str):
+    """The response to ``query`` (a raw query string, so arguments may repeat), after checking
+    it against the schemas; its root element."""
+    response = client.get(f"/oai?{query}")
+    assert response.status_code == 200
+    assert schemas.errors(schemas.oai_pmh(), response.content) == [], response.content.decode()
+    return etree.fromstring(response.content)
+
+
+def _error_code(root):
+    error = root.find(f"{OAI_NS}error")
+    return None if error is None else error.get("code")
+
+
+SUCCESSES = [
+    "verb=Identify",
+    "verb=ListMetadataFormats",
+    f"verb=ListMetadataFormats&identifier={SEED_ID}",
+    "verb=ListSets",
+    "verb=ListIdentifiers&metadataPrefix=oai_dc",
+    "verb=ListIdentifiers&metadataPrefix=oai_dc&set=event:black-january",
+    "verb=ListIdentifiers&metadataPrefix=oai_dc&set=kind&from=2000-01-01&until=2100-01-01",
+    "verb=ListRecords&metadataPrefix=oai_dc",
+    "verb=ListRecords&metadataPrefix=oai_dc&set=kind:press-release",
+    "verb=ListRecords&metadataPrefix=oai_dc&from=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z",
+    f"verb=GetRecord&metadataPrefix=oai_dc&identifier={SEED_ID}",
+]
+
+
+@pytest.mark.parametrize("query", SUCCESSES)
+def test_every_verb_answers_valid_oai_pmh(client, seed, query):
+    seed.tags.add("Memory & <history>")
+    root = _valid_response(client, query)
+    assert _error_code(root) is None
+    request = root.find(f"{OAI_NS}request")
+    assert request.text == "http://testserver/oai"
+    expected = dict(pair.split("=", 1) for pair in query.split("&"))
+    assert dict(request.attrib) == expected
+
+
+def test_identify_names_a_valid_admin_address(client, db, settings):
+    settings.OAI_ADMIN_EMAIL = ""  # the default: derived from the site's own host
+    for host, expected in [
+        ("portal.example.az", "webmaster@portal.example.az"),
+        ("testserver", "webmaster@example.org"),  # no domain name to derive it from
+        ("127.0.0.1", "webmaster@example.org"),
+    ]:
+        settings.ALLOWED_HOSTS = [host]
+        response = client.get("/oai", {"verb": "Identify"}, HTTP_HOST=host)
+        assert schemas.errors(schemas.oai_pmh(), response.content) == []
+        assert etree.fromstring(response.content).findtext(f".//{OAI_NS}adminEmail") == expected
+    settings.OAI_ADMIN_EMAIL = "archive@mission.example"
+    response = client.get("/oai", {"verb": "Identify"}, HTTP_HOST="127.0.0.1")
+    assert b"<adminEmail>archive@mission.example</adminEmail>" in response.content
+
+
+def test_resumed_pages_and_the_last_empty_token_are_valid(client, seed, settings):
+    settings.OAI_PAGE_SIZE = 1
+    _many(2)
+    for verb in ["ListIdentifiers", "ListRecords"]:
+        root = _valid_response(client, f"verb={verb}&metadataPrefix=oai_dc")
+        tokens = 0
+        while (token := root.findtext(f".//{OAI_NS}resumptionToken")) is not None and token:
+            tokens += 1
+            root = _valid_response(client, f"verb={verb}&resumptionToken={token}")
+            assert root.find(f"{OAI_NS}request").attrib == {"verb": verb, "resumptionToken": token}
+        assert tokens == 2
+
+
+ERRORS = [
+    # badVerb: missing, unknown, repeated; the request element then holds the base URL only.
+    ("", "badVerb"),
+    ("verb=", "badVerb"),
+    ("verb=Nonsense", "badVerb"),
+    ("verb=Identify&verb=Identify", "badVerb"),
+    ("verb=Identify&verb=ListSets", "badVerb"),
+    ("verb=List%3CSets%3E", "badVerb"),
+    ("verb=Identify%01", "badVerb"),
+    # badArgument: illegal, missing, repeated or malformed arguments.
+    ("verb=Identify&extra=x", "badArgument"),
+    ("verb=Identify&metadataPrefix=oai_dc&metadataPrefix=oai_dc", "badArgument"),
+    ("verb=ListMetadataFormats&identifier=a&identifier=b", "badArgument"),
+    ("verb=ListSets&set=kind", "badArgument"),
+    ("verb=ListSets&resumptionToken=x&extra=y", "badArgument"),
+    ("verb=ListRecords", "badArgument"),
+    ("verb=ListIdentifiers&set=kind", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&from=2020-13-45", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&until=2020-01-01T00:00:00", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&from=2010-01-01&until=2009-01-01", "badArgument"),
+    (
+        "verb=ListRecords&metadataPrefix=oai_dc&from=2010-01-01&until=2011-01-01T00:00:00Z",
+        "badArgument",
+    ),
+    ("verb=ListRecords&metadataPrefix=oai_dc&set=event:atlantis", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&set=kind:%20x", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&set=a::b", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai%20dc", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=%3Coai_dc%3E", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&surprise=1", "badArgument"),
+    ("verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc", "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&set=kind&set=event", "badArgument"),
+    ("verb=GetRecord&identifier=" + SEED_ID, "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc", "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=a%25zz", "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=a%23b%23c", "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:x:%5By%5D", "badArgument"),
+    ("verb=ListMetadataFormats&identifier=:x", "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=%01", "badArgument"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=", "badArgument"),
+    # The errors that keep the request's arguments, which are then all legal values.
+    ("verb=ListSets&resumptionToken=anything", "badResumptionToken"),
+    ("verb=ListRecords&resumptionToken=forged", "badResumptionToken"),
+    ("verb=ListIdentifiers&resumptionToken=", "badResumptionToken"),
+    ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+    ("verb=ListIdentifiers&metadataPrefix=marc21&set=kind", "cannotDisseminateFormat"),
+    (f"verb=GetRecord&metadataPrefix=marc21&identifier={SEED_ID}", "cannotDisseminateFormat"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:elsewhere:1", "idDoesNotExist"),
+    (
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:commemoration-portal:archive/0/x",
+        "idDoesNotExist",
+    ),
+    ("verb=ListMetadataFormats&identifier=oai:commemoration-portal:x", "idDoesNotExist"),
+    # Any URI is a legal identifier, echoed as given; XML Schema's anyURI escapes the rest.
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=a%20b%7Bc%7D%3Cd%3E", "idDoesNotExist"),
+    ("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:x:%C3%BC%C2%B2", "idDoesNotExist"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&until=2000-01-01", "noRecordsMatch"),
+    ("verb=ListIdentifiers&metadataPrefix=oai_dc&set=kind:letter", "noRecordsMatch"),
+]
+
+
+@pytest.mark.parametrize("query, code", ERRORS)
+def test_every_error_is_valid_oai_pmh(client, seed, query, code):
+    root = _valid_response(client, query)
+    assert _error_code(root) == code
+    request = root.find(f"{OAI_NS}request")
+    assert request.text == "http://testserver/oai"
+    if code in {"badVerb", "badArgument"}:
+        # "the repository must return the base URL of the protocol request only"
+        assert dict(request.attrib) == {}
+    else:
+        from urllib.parse import parse_qsl
+
+        assert dict(request.attrib) == dict(parse_qsl(query, keep_blank_values=True))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_errors_by_post_are_valid_too(client, seed, method):
+    send = getattr(client, method)
+    for data, code in [
+        ({"verb": ["Identify", "Identify"]}, "badVerb"),
+        ({"verb": "Identify", "x": ["1", "2"]}, "badArgument"),
+        (
+            {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:y"},
+            "idDoesNotExist",
+        ),
+    ]:
+        response = send("/oai", data)
+        assert schemas.errors(schemas.oai_pmh(), response.content) == []
+        assert _error_code(etree.fromstring(response.content)) == code
