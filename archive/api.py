@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from portal import freshness
 from portal.api import json_response, page_of
 
+from . import selectors
 from .forms import ArchiveFilterForm
-from .models import Document
 
 
 def api_url(document) -> str:
@@ -43,14 +43,13 @@ def _document(request, document, *, full=False):
 
 @freshness.public_page
 def document_list(request):
-    documents = Document.objects.public()
-    filters = ArchiveFilterForm(request.GET, documents=documents, request=request)
-    return page_of(request, filters.filter(documents).with_related(), _document)
+    filters = ArchiveFilterForm(request.GET, present=selectors.filter_choices())
+    return page_of(request, filters.filter(selectors.public_documents()).with_related(), _document)
 
 
 @freshness.public_page
 def document_detail(request, year, slug):
     document = get_object_or_404(
-        Document.objects.public().with_related(), issued_on__year=year, slug=slug
+        selectors.public_documents().with_related(), issued_on__year=year, slug=slug
     )
     return json_response(_document(request, document, full=True))

@@ -1,28 +1,7 @@
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
-from portal import freshness
-
-from .models import Document, Language, Organization
-
-
-def present_in(documents) -> dict:
-    """The values the filters offer: only those some of ``documents`` have. Each is asked in
-    the way the database answers from an index, not by reading every document."""
-    unordered = documents.order_by()
-    issued_on = unordered.values_list("issued_on", flat=True).distinct()
-    issuers = Organization.objects.filter(Exists(unordered.filter(issuer=OuterRef("pk"))))
-    tags = Tag.objects.filter(Exists(unordered.filter(tags=OuterRef("pk"))))
-    kinds_and_languages = set(unordered.values_list("kind", "language").distinct())
-    return {
-        "years": sorted({day.year for day in issued_on}, reverse=True),
-        "issuers": list(issuers.order_by("name").values_list("slug", "name")),
-        "kinds": {kind for kind, _ in kinds_and_languages},
-        "languages": {language for _, language in kinds_and_languages},
-        "tags": list(tags.order_by("name").values_list("slug", "name")),
-    }
+from .models import Document, Language
 
 
 class ArchiveFilterForm(forms.Form):
@@ -34,11 +13,9 @@ class ArchiveFilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
-    def __init__(self, data, *, documents, request):
+    def __init__(self, data, *, present: dict):
+        """``present``: the values some public document has (selectors.filter_choices)."""
         super().__init__(data)
-        present = freshness.remember(
-            request, "archive filter choices", lambda: present_in(documents)
-        )
         any_choice = [("", _("Any"))]
         self.fields["year"].choices = any_choice + [(year, year) for year in present["years"]]
         self.fields["issuer"].choices = any_choice + present["issuers"]

@@ -21,7 +21,6 @@ serves the ``import_documents`` command and the admin's bulk import.
 """
 
 import datetime
-import enum
 import json
 import re
 import unicodedata
@@ -34,6 +33,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from portal.fixtures import Outcome
 from portal.folding import fold, slug_of
 from portal.publishing import Status
 
@@ -506,14 +506,6 @@ def _parse_parts(text: str, *, day_first: bool, month_first: bool) -> ParsedDocu
         reference_number=reference_number,
         dateline=date_line.place,
     )
-
-
-class Outcome(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"  # fixtures only: a text is identified by its checksum, so never updated
-    UNCHANGED = "unchanged"
-    SKIPPED = "skipped"  # fixtures only: a good object in a file with errors
-    FAILED = "failed"
 
 
 @dataclass

@@ -1,24 +1,25 @@
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from portal import freshness
 from portal.publishing import mark_preview
 
-from . import citations, metadata
+from . import citations, metadata, selectors
 from .forms import ArchiveFilterForm
 from .media import CONTENT_TYPES
-from .models import Attachment, Document
+from .models import Attachment
 
 DOCUMENTS_PER_PAGE = 20
 
 
 @freshness.public_page
 def document_list(request):
-    documents = Document.objects.public()
-    filters = ArchiveFilterForm(request.GET, documents=documents, request=request)
-    matching = filters.filter(documents).with_related()
-    paginator = freshness.RememberedCountPaginator(matching, DOCUMENTS_PER_PAGE, request=request)
+    filters = ArchiveFilterForm(request.GET, present=selectors.filter_choices())
+    matching = filters.filter(selectors.public_documents()).with_related()
+    paginator = freshness.RememberedCountPaginator(
+        matching, DOCUMENTS_PER_PAGE, name=freshness.list_name(request)
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -30,9 +31,10 @@ def document_list(request):
 
 
 def _visible_document(request, year, slug):
-    """A public document, or any document for an editor previewing it."""
-    documents = Document.objects.visible_to(request.user).with_related()
-    return get_object_or_404(documents, issued_on__year=year, slug=slug)
+    document = selectors.visible_document(request.user, year, slug)
+    if document is None:
+        raise Http404
+    return document
 
 
 @freshness.public_page

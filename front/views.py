@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Document, Language
-from memorials.views import home_sections
+from archive import selectors as archive_selectors
+from archive.models import Language
+from memorials import selectors as memorials_selectors
 from portal import content, freshness, search
 
 LATEST_DOCUMENTS = 5
@@ -14,11 +15,15 @@ LATEST_DOCUMENTS = 5
 
 @freshness.public_page
 def home(request):
+    """Composed from the apps' selectors: what falls on this day, what comes next, and the
+    latest documents."""
     today = timezone.localdate()
     context = {
         "today": today,
-        "latest_documents": Document.objects.public().with_related()[:LATEST_DOCUMENTS],
-        **home_sections(request, today),
+        "on_this_day": memorials_selectors.on_this_day(today),
+        "on_this_day_documents": archive_selectors.issued_on_this_day(today),
+        "upcoming_anniversaries": memorials_selectors.upcoming_anniversaries(today),
+        "latest_documents": archive_selectors.latest_documents(LATEST_DOCUMENTS),
     }
     return render(request, "front/home.html", context)
 

@@ -21,7 +21,9 @@ def page_of(request, queryset, serialize) -> JsonResponse:
         size = min(max(int(request.GET.get("page_size", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         size = DEFAULT_PAGE_SIZE
-    paginator = freshness.RememberedCountPaginator(queryset, size, request=request)
+    paginator = freshness.RememberedCountPaginator(
+        queryset, size, name=freshness.list_name(request)
+    )
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):

@@ -20,6 +20,7 @@ Editors (anyone with a session) and visitors with a message waiting are always s
 import datetime
 import functools
 import hashlib
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -181,7 +182,13 @@ class PageCacheMiddleware:
         cached = self.cached(request) if cacheable else None
         if cached is not None:
             return cached
-        response = self.get_response(request)
+        token = _version_of_request.set(
+            functools.partial(request_version, request) if cacheable else None
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            _version_of_request.reset(token)
         entry = getattr(request, "_page_cache_entry", None)
         if entry and response.status_code == 200:
             address, key, per_visitor = entry
@@ -218,13 +225,19 @@ def _address_key(address: str) -> str:
 
 
 _MISSING = object()
+# While a visitor's request is answered, how to read the content's version (once, and only if
+# asked): ``PageCacheMiddleware`` sets it, and ``remember`` keys its values by it. For editors
+# and previews it is None, and nothing is remembered.
+_version_of_request: ContextVar = ContextVar("portal_version_of_request", default=None)
 
 
-def remember(request, name: str, compute):
+def remember(name: str, compute):
     """``compute()``, kept in the cache for the content's current version. For what many pages
     share and is slow at archive scale (filter choices, counts), so that even the first
-    rendering of a page after a change is quick; a change makes a new version, as for pages."""
-    version = request_version(request)
+    rendering of a page after a change is quick; a change makes a new version, as for pages.
+    Selectors call it; it needs no request."""
+    version_of_request = _version_of_request.get()
+    version = version_of_request() if version_of_request else None
     if version is None:
         return compute()
     key = "remember:" + hashlib.sha256(f"{version.isoformat()}\n{name}".encode()).hexdigest()
@@ -238,15 +251,19 @@ def remember(request, name: str, compute):
 class RememberedCountPaginator(Paginator):
     """A paginator whose count is remembered for the content's version: counting every public
     document is the slowest part of a list page, and the count changes only with the content.
-    The count is named by the address without its page number."""
+    ``name`` says what is counted (the list and its filters, not the page number)."""
 
-    def __init__(self, object_list, per_page, *, request, **kwargs):
+    def __init__(self, object_list, per_page, *, name: str, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.request = request
+        self.name = name
 
     @cached_property
     def count(self):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        name = f"count {self.request.path}?{params.urlencode()}"
-        return remember(self.request, name, lambda: Paginator.count.func(self))
+        return remember(f"count {self.name}", lambda: Paginator.count.func(self))
+
+
+def list_name(request) -> str:
+    """What a list page counts: its path and filters, without the page number."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return f"{request.path}?{params.urlencode()}"

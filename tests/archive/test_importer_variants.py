@@ -207,7 +207,7 @@ def test_the_date_order_given_reads_an_all_numeric_date(line, day_first, month_f
 
 AMBIGUOUS = (
     "line 5: {line!r} reads two ways, {readings}, and the portal never guesses a date: "
-    "give the date order (--day-first or --month-first)"
+    "give the date order (--day-first or --month-first; in the admin, the import's date order)"
 )
 
 
@@ -331,7 +331,7 @@ def test_refusals_say_exactly_why(text, message):
 
 # Language ----------------------------------------------------------------------------------
 
-HINT = "give the language (--language)"
+HINT = "give the language (--language; in the admin, the language of the texts)"
 
 
 @pytest.mark.parametrize(
@@ -541,7 +541,7 @@ def test_a_text_already_in_the_archive_is_unchanged_even_if_its_language_is_not_
         "Ambassade d'Exemple\nStatement\n19 January 2009\n\nLE TITRE\n\nLe texte, en français.\n"
     )
     out, err, error = run_import(source)
-    assert "neither English nor Azerbaijani; give the language (--language)" in err
+    assert "neither English nor Azerbaijani; give the language (--language" in err
     assert run_import(source, "--language", "fr")[2] is None
     out, err, error = run_import(source)  # the record has its language: nothing to recognise
     assert error is None and "0 created, 1 unchanged, 0 failed." in out

@@ -1,0 +1,140 @@
+"""The memorials' reads: what pages, feeds, the API and the front ask of events, people,
+places and commemorations. Every read starts from a model's ``public()`` (or ``visible_to``
+for previews), so each page shows what the public rule allows and nothing more."""
+
+import datetime
+import itertools
+
+from django.db.models import Exists, OuterRef
+
+from .models import Commemoration, Event, Figure, Person, Place, Tribute
+
+UPCOMING_DAYS = 60
+TRIBUTE_MESSAGES_SHOWN = 50
+
+
+def on_this_day(today: datetime.date):
+    """(event, anniversary) pairs whose anniversary falls on ``today``."""
+    return Event.objects.public().on_this_day(today)
+
+
+def upcoming_anniversaries(today: datetime.date, days: int = UPCOMING_DAYS):
+    """(event, anniversary) pairs in the ``days`` after today, soonest first."""
+    start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=days)
+    return Event.objects.public().anniversaries_between(start, end)
+
+
+def twelve_months_from(today: datetime.date) -> datetime.date:
+    try:
+        return today.replace(year=today.year + 1) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        return datetime.date(today.year + 1, 2, 28)
+
+
+def upcoming_commemorations(start: datetime.date, end: datetime.date):
+    candidates = Commemoration.objects.public().with_related()
+    candidates = candidates.filter(date__lte=end, date__gte=start - datetime.timedelta(days=366))
+    return [c for c in candidates if c.period[1] >= start]
+
+
+def calendar_months(today: datetime.date, end: datetime.date):
+    """The anniversaries and commemorations from today to ``end``, grouped by month."""
+    entries = [
+        (anniversary.period[0], "anniversary", event, anniversary)
+        for event, anniversary in Event.objects.public().anniversaries_between(today, end)
+    ]
+    for commemoration in upcoming_commemorations(today, end):
+        entries.append((max(commemoration.period[0], today), "commemoration", commemoration, None))
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    return [
+        (datetime.date(year, month, 1), list(group))
+        for (year, month), group in itertools.groupby(
+            entries, key=lambda e: (e[0].year, e[0].month)
+        )
+    ]
+
+
+def calendar_items():
+    """What calendar.ics lists: public events and commemorations."""
+    return Event.objects.public(), Commemoration.objects.public().with_related()
+
+
+def event_for_page(user, slug: str):
+    return Event.objects.visible_to(user).with_related().filter(slug=slug).first()
+
+
+def figure_groups(event):
+    """The event's public figures, grouped by measure in the order of the measures, each group
+    by its sources' dates: sources that disagree stand side by side."""
+    figures = Figure.objects.public().filter(event=event).with_related()
+    measure_order = {value: index for index, value in enumerate(Figure.Measure.values)}
+    figures = sorted(
+        figures, key=lambda f: (measure_order[f.measure], f.measure_label, f.source.issued_on)
+    )
+    return [
+        (measure, list(group))
+        for measure, group in itertools.groupby(figures, key=lambda f: f.measure_display)
+    ]
+
+
+def event_parts(event):
+    """What an event's page shows of what belongs to it, public only."""
+    return {
+        "documents": event.documents.public().select_related("issuer"),
+        "commemorations": event.commemorations.public().select_related("place", "organizer"),
+        "people": event.people.public().select_related("place"),
+        "places": event.places.all(),
+    }
+
+
+def people(query: str = "", event_slug: str = ""):
+    """The register: public people, by any recorded spelling and by event."""
+    found = Person.objects.public().select_related("place", "event")
+    if event_slug:
+        found = found.filter(event__slug=event_slug)
+    if query:
+        found = found.named(query)
+    return found
+
+
+def events_with_people():
+    return Event.objects.public().filter(
+        Exists(Person.objects.public().filter(event=OuterRef("pk")))
+    )
+
+
+def register_is_empty() -> bool:
+    return not Person.objects.public().exists()
+
+
+def person_for_page(user, slug: str):
+    return (
+        Person.objects.visible_to(user).select_related("place", "event").filter(slug=slug).first()
+    )
+
+
+def public_places():
+    return Place.objects.public().select_related("parent")
+
+
+def place_for_page(user, slug: str):
+    return Place.objects.visible_to(user).select_related("parent").filter(slug=slug).first()
+
+
+def place_parts(place):
+    """What happened at a place, public only, and the public places within it."""
+    return {
+        "children": place.children.public(),
+        "events": place.events.public(),
+        "commemorations": place.commemorations.public().select_related("event"),
+        "people": place.people.public(),
+    }
+
+
+def tributes_shown(subject):
+    """The approved tributes of an event or a person: messages, and the count of candles."""
+    approved = subject.tributes.approved()
+    return {
+        "tributes": approved.filter(kind=Tribute.Kind.MESSAGE)[:TRIBUTE_MESSAGES_SHOWN],
+        "candle_count": approved.filter(kind=Tribute.Kind.CANDLE).count(),
+    }

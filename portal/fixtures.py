@@ -1,0 +1,168 @@
+"""JSON fixtures from people, loaded as content: the engine of the admin's bulk import for
+fixtures, beside the bags' (bags.py), and following the same rules.
+
+Fixtures go through Django's own deserializer, the engine of ``loaddata``, with what an upload
+from a browser needs on top of it:
+
+- only content models that editors may import (portal/content.py: never users, groups or
+  visitors' tributes);
+- an editor who may not publish cannot import a published item or overwrite a published one,
+  nor change a record without a workflow that public pages show;
+- every object is validated as the admin would (its model's own validation: a document's text
+  against its checksum, control characters, a figure against its wording), and each is saved
+  normally, so the search index, the publish time and the revision history follow;
+- a fixture is all or nothing: one error and nothing from that file is written, and each
+  error names its place in the file (line and object number).
+"""
+
+import enum
+import json
+from dataclasses import dataclass
+
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+
+from . import content
+from .publishing import EDITOR_STATUSES, Publishable, can_publish, may_change_shown
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"  # fixtures only: a text is identified by its checksum, so never updated
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"  # fixtures only: a good object in a file with errors
+    FAILED = "failed"
+
+
+@dataclass
+class Row:
+    """One line of an import's report: what happened (or would happen) to one item."""
+
+    source: str
+    place: str
+    outcome: Outcome
+    item: str = ""
+    reason: str = ""
+
+
+def _object_lines(text: str) -> list[int]:
+    """The line on which each object of a JSON array starts (raises JSONDecodeError)."""
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise ValueError("a fixture is a JSON list of objects")
+    decoder, lines, index = json.JSONDecoder(), [], text.index("[") + 1
+    for _ in data:
+        while text[index] in " \t\r\n,":
+            index += 1
+        lines.append(text.count("\n", 0, index) + 1)
+        _obj, index = decoder.raw_decode(text, index)
+    return lines
+
+
+def import_fixture(name: str, data: bytes, *, user) -> list[Row]:
+    """Import one fixture file, all or nothing."""
+    try:
+        text = data.decode("utf-8-sig")
+        lines = _object_lines(text)
+    except UnicodeDecodeError:
+        return [Row(name, "", Outcome.FAILED, reason="the file is not UTF-8 text")]
+    except json.JSONDecodeError as error:
+        place = f"line {error.lineno}, column {error.colno}"
+        return [Row(name, place, Outcome.FAILED, reason=f"not valid JSON: {error.msg}")]
+    except ValueError as error:
+        return [Row(name, "line 1", Outcome.FAILED, reason=str(error))]
+
+    def place(index):
+        return f"line {lines[index]}, object {index + 1}" if index < len(lines) else ""
+
+    rows = []
+    with transaction.atomic():
+        objects = serializers.deserialize("json", text, handle_forward_references=False)
+        index = 0
+        while True:
+            try:
+                deserialized = next(objects)
+            except StopIteration:
+                break
+            except DeserializationError as error:
+                reason = str(error.__cause__ or error)
+                rows.append(Row(name, place(index), Outcome.FAILED, reason=reason))
+                break  # the deserializer cannot go on past a broken object
+            rows.append(_import_object(name, place(index), deserialized, user))
+            index += 1
+        if any(row.outcome == Outcome.FAILED for row in rows):
+            transaction.set_rollback(True)
+            for row in rows:
+                if row.outcome != Outcome.FAILED:
+                    row.outcome = Outcome.SKIPPED
+                    row.reason = "not imported, because of the errors in this file"
+    return rows
+
+
+def _import_object(name, place, deserialized, user) -> Row:
+    item = deserialized.object
+    label = item._meta.label_lower
+    shown = f"{item._meta.verbose_name} “{item}”"
+    if label not in content.labels(importable=True):
+        return Row(name, place, Outcome.FAILED, label, f"{label} cannot be imported here")
+    existing = type(item)._default_manager.filter(pk=item.pk).first() if item.pk else None
+    if existing is not None:
+        item._state.adding = False  # so validation does not count the item as its own duplicate
+    problem = _refused(item, existing, user)
+    if problem:
+        return Row(name, place, Outcome.FAILED, shown, problem)
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        return Row(name, place, Outcome.FAILED, shown, f"not valid: {problems}")
+    if existing is not None and _same(existing, deserialized):
+        return Row(name, place, Outcome.UNCHANGED, shown)
+    try:
+        with transaction.atomic():
+            item.save()  # not a raw save: index, publish time and history follow
+            for field_name, values in deserialized.m2m_data.items():
+                getattr(item, field_name).set(values)
+    except DatabaseError as error:
+        return Row(name, place, Outcome.FAILED, shown, f"could not be saved: {error}")
+    return Row(name, place, Outcome.CREATED if existing is None else Outcome.UPDATED, shown)
+
+
+def _refused(item, existing, user) -> str:
+    opts = item._meta
+    if existing is None and not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+        return f"you may not add {opts.verbose_name_plural}"
+    if existing is not None and not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return f"you may not change {opts.verbose_name_plural}"
+    if isinstance(item, Publishable) and not can_publish(user, type(item)):
+        if item.status not in EDITOR_STATUSES:
+            return f"only a publisher can import a {item.get_status_display().lower()} item"
+        if existing is not None and existing.status not in EDITOR_STATUSES:
+            return "only a publisher can change a published or withdrawn item"
+    if not isinstance(item, Publishable) and not may_change_shown(user):
+        if existing is not None and existing.is_public:
+            return "public pages show this record: only a publisher can change it"
+        if item.is_public:
+            return "public pages would show this record at once: only a publisher can import it"
+    return ""
+
+
+def _same(existing, deserialized) -> bool:
+    """Whether saving would change nothing the fixture describes."""
+    (before,) = serializers.serialize("python", [existing], use_natural_foreign_keys=False)
+    (after,) = serializers.serialize(
+        "python", [deserialized.object], use_natural_foreign_keys=False
+    )
+    ignored = {"updated_at", "created_at"}
+    fields_before = {k: v for k, v in before["fields"].items() if k not in ignored}
+    fields_after = {k: v for k, v in after["fields"].items() if k not in ignored}
+    if fields_before != fields_after:
+        return False
+    return all(
+        {obj.pk for obj in getattr(existing, field_name).all()} == set(values)
+        for field_name, values in deserialized.m2m_data.items()
+    )
