@@ -59,3 +59,36 @@ def local_name(item) -> str:
 def local_name_text(item) -> str:
     """The same, as plain text (for titles and options)."""
     return item.name_for()[0]
+
+
+@register.filter
+def lang_attribute(language: str) -> str:
+    """` lang="en"` for an element whose text is in ``language`` on a page in another one (a
+    document's title, a quotation from it); nothing when the text is in the page's language
+    or its language is not recorded: ``<h1{{ document.language|lang_attribute }}>``."""
+    if not language or language == (translation.get_language() or "")[:2]:
+        return ""
+    return format_html(' lang="{}"', language)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture name %}…{% endcapture %}``: renders what it encloses (blocks included)
+    into the variable ``name``, already escaped, and shows nothing. base.html uses it to say
+    a page's title and description in more than one place of its head."""
+    try:
+        _tag, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("capture takes one variable name") from None
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, name)
