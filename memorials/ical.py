@@ -1,4 +1,10 @@
-"""The calendar feed (RFC 5545), built with the icalendar library."""
+"""The calendar feed (RFC 5545), built with the icalendar library.
+
+A calendar is written in the language of its address (/calendar.ics, /az/calendar.ics,
+/ru/calendar.ics): its name, every entry's summary and description, dates and kinds, and names
+of events and places as recorded in that language (else the original), with links to the pages
+in that language. Summaries and descriptions carry the LANGUAGE parameter.
+"""
 
 import datetime
 import functools
@@ -6,6 +12,7 @@ import functools
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEntry
 
@@ -19,6 +26,11 @@ def _stamp(moment):
     return moment or timezone.now()
 
 
+def _in_reader_language() -> dict:
+    """The LANGUAGE parameter (RFC 5545, 3.2.10) of text written in the reader's language."""
+    return {"LANGUAGE": translation.get_language()}
+
+
 def anniversary_entry(event, base_url: str) -> CalendarEntry | None:
     """A yearly all-day entry from the first anniversary on; None for a date not known to the day
     (a recurring entry would have to invent the day)."""
@@ -27,7 +39,13 @@ def anniversary_entry(event, base_url: str) -> CalendarEntry | None:
     first = anniversary_in_year(event.start_date, event.date_precision, event.start_date.year + 1)
     entry = CalendarEntry()
     entry.add("uid", f"anniversary-{event.slug}@{UID_DOMAIN}")
-    entry.add("summary", f"Anniversary of {event.name} ({event.dates_display})")
+    name = event.local_name
+    summary = gettext("Anniversary of %(event)s (%(dates)s)")
+    entry.add(
+        "summary",
+        summary % {"event": name, "dates": event.dates_display},
+        parameters=_in_reader_language(),
+    )
     entry.add("dtstart", first.date)
     entry.add("dtend", first.date + datetime.timedelta(days=1))
     if (event.start_date.month, event.start_date.day) == (2, 29):
@@ -39,7 +57,8 @@ def anniversary_entry(event, base_url: str) -> CalendarEntry | None:
     entry.add("transp", "TRANSPARENT")
     url = base_url + event.get_absolute_url()
     entry.add("url", url)
-    entry.add("description", f"{event.name} began on {event.dates_display}. {url}")
+    began = gettext("%(event)s began on %(dates)s.") % {"event": name, "dates": event.dates_display}
+    entry.add("description", f"{began} {url}", parameters=_in_reader_language())
     return entry
 
 
@@ -54,21 +73,26 @@ def commemoration_entry(commemoration, base_url: str) -> CalendarEntry:
     entry.add("dtstamp", _stamp(commemoration.updated_at))
     entry.add("transp", "TRANSPARENT")
     location = ", ".join(
-        filter(None, [commemoration.venue, getattr(commemoration.place, "name", "")])
+        filter(None, [commemoration.venue, getattr(commemoration.place, "local_name", "")])
     )
     if location:
         entry.add("location", location)
     url = base_url + commemoration.event.get_absolute_url()
     entry.add("url", url)
-    lines = [f"{commemoration.get_kind_display()} for {commemoration.event.name}."]
-    if commemoration.date_precision != Precision.DAY:
-        lines.append(
-            f"Date known to the {commemoration.date_precision}: {commemoration.date_display}."
-        )
+    lines = [
+        gettext("%(kind)s for %(event)s.")
+        % {"kind": commemoration.get_kind_display(), "event": commemoration.event.local_name}
+    ]
+    known_to = {
+        Precision.MONTH: gettext("Date known to the month: %(date)s."),
+        Precision.YEAR: gettext("Date known to the year: %(date)s."),
+    }
+    if commemoration.date_precision in known_to:
+        lines.append(known_to[commemoration.date_precision] % {"date": commemoration.date_display})
     if commemoration.date_note:
         lines.append(commemoration.date_note)
     lines.append(url)
-    entry.add("description", " ".join(lines))
+    entry.add("description", " ".join(lines), parameters=_in_reader_language())
     return entry
 
 
@@ -77,7 +101,8 @@ def build_calendar(events, commemorations, base_url: str) -> bytes:
     calendar.add("prodid", "-//Commemoration portal//Anniversaries and commemorations//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Commemoration portal")
+    calendar.add("x-wr-calname", gettext("Commemoration portal"))
+    calendar.add("x-wr-caldesc", gettext("Anniversaries and commemorations"))
     entries = {}  # each entry's key: what it is made of, to the last save of each part
     for event in events:
         key = ("anniversary", _saved(event))

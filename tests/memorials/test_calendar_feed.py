@@ -7,6 +7,7 @@ from dateutil.rrule import rrulestr
 from django.core.cache import cache
 from icalendar import Calendar
 
+from memorials.models import Event, Place
 from portal import freshness
 from portal.publishing import Status
 from tests.conftest import make_commemoration, make_event, make_place
@@ -14,8 +15,8 @@ from tests.conftest import make_commemoration, make_event, make_place
 pytestmark = pytest.mark.django_db
 
 
-def fetch(client, **extra):
-    response = client.get("/calendar.ics", **extra)
+def fetch(client, path="/calendar.ics", **extra):
+    response = client.get(path, **extra)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content)
@@ -133,3 +134,63 @@ def test_kept_entries_make_the_same_calendar_as_new_ones(client, seed):
     cache.clear()
     assert kept == new == client.get("/calendar.ics").content
     assert len(Calendar.from_ical(kept).walk("VEVENT")) > 1
+
+
+# The feed's own words in English: none may reach a reader of /az/ or /ru/.
+ENGLISH_WORDS = ["Anniversary of", "began on", "for Black January", "Date known to the", "Vigil"]
+
+
+@pytest.mark.parametrize(
+    "language, calendar_name, anniversary, began, kind_and_month, vigil",
+    [
+        (
+            "az",
+            "Anım portalı",
+            "Black January ildönümü (20 Yanvar 1990)",
+            "Black January: başlanğıc tarixi 20 Yanvar 1990. http://testserver/az/events/black-january/",
+            "Anım mərasimi. Hadisə: Black January. Tarix ay dəqiqliyi ilə məlumdur: Yanvar 2008.",
+            "Bir hadisə ildönümü (20 Yanvar 1990)",
+        ),
+        (
+            "ru",
+            "Мемориальный портал",
+            "Годовщина: Black January (20 января 1990 г.)",
+            "Black January (начало — 20 января 1990 г.). http://testserver/ru/events/black-january/",
+            "Траурное собрание. Событие: Black January. Дата известна с точностью до месяца (Январь 2008 г.).",
+            "Годовщина: Одно событие (20 января 1990 г.)",
+        ),
+    ],
+)
+def test_the_calendar_in_azerbaijani_and_russian_says_everything_in_that_language(
+    client, seed, language, calendar_name, anniversary, began, kind_and_month, vigil
+):
+    make_event(name="Some event", name_az="Bir hadisə", name_ru="Одно событие", slug="named")
+    event = Event.objects.get(slug="black-january")
+    make_commemoration(
+        event=event, place=Place.objects.get(slug="baku"), slug="vigil", name="Vigil",
+        kind="vigil", date="2011-01-20",
+    )  # fmt: skip
+    calendar = fetch(client, f"/{language}/calendar.ics")
+    assert str(calendar["X-WR-CALNAME"]) == calendar_name
+    found = entries(calendar)
+
+    entry = found["anniversary-black-january@commemoration-portal"]
+    assert str(entry["SUMMARY"]) == anniversary
+    assert entry["SUMMARY"].params["LANGUAGE"] == language
+    assert str(entry["DESCRIPTION"]) == began
+    assert str(entry["URL"]) == f"http://testserver/{language}/events/black-january/"
+    # An event's name recorded in the reader's language is the one the entry gives.
+    assert str(found["anniversary-named@commemoration-portal"]["SUMMARY"]) == vigil
+    meeting = found["commemoration-memorial-meeting-new-york-2008@commemoration-portal"]
+    assert str(meeting["DESCRIPTION"]).startswith(kind_and_month)
+    assert meeting["DESCRIPTION"].params["LANGUAGE"] == language
+    # A place's name in the reader's language.
+    vigil_entry = found["commemoration-vigil@commemoration-portal"]
+    assert str(vigil_entry["LOCATION"]) == Place.objects.get(slug="baku").name_for(language)[0]
+    words = " ".join(
+        str(item[field])
+        for item in found.values()
+        for field in ["SUMMARY", "DESCRIPTION"]
+        if item["UID"] != "commemoration-vigil@commemoration-portal" or field != "SUMMARY"
+    )
+    assert [word for word in ENGLISH_WORDS if word in words] == []
