@@ -1,14 +1,19 @@
 """schema.org, Dublin Core and OpenGraph descriptions of document pages."""
 
-from portal.metadata import PageMetadata, organization
+from django.utils import formats
+from django.utils.translation import gettext
+
+from portal.metadata import Element, PageMetadata, organization
 
 
 def for_document(document, request) -> PageMetadata:
     url = request.build_absolute_uri(document.get_absolute_url())
-    description = document.summary or (
-        f"{document.get_kind_display()} issued by {document.issuer.name} on "
-        f"{document.issued_on:%-d %B %Y}."
-    )
+    # In the reader's language, as the page's own description says it.
+    description = document.summary or gettext("%(kind)s issued by %(issuer)s on %(date)s.") % {
+        "kind": document.get_kind_display(),
+        "issuer": document.issuer.name,
+        "date": formats.date_format(document.issued_on, "DATE_FORMAT"),
+    }
     tags = [tag.name for tag in document.tags.all()]
     json_ld = {
         "@context": "https://schema.org",
@@ -34,16 +39,16 @@ def for_document(document, request) -> PageMetadata:
     if tags:
         json_ld["keywords"] = ", ".join(tags)
     dublin_core = [
-        ("DC.title", document.title),
-        ("DC.creator", document.issuer.name),
-        ("DC.publisher", document.issuer.name),
-        ("DC.date", document.issued_on.isoformat()),
-        ("DC.type", "Text"),
-        ("DC.format", "text/html"),
-        ("DC.language", document.language),
-        ("DC.identifier", url),
-        ("DC.description", description),
-        *[("DC.subject", tag) for tag in tags],
+        Element("DC.title", document.title, document.language),
+        Element("DC.creator", document.issuer.name),
+        Element("DC.publisher", document.issuer.name),
+        Element("DC.date", document.issued_on.isoformat()),
+        Element("DC.type", "Text"),
+        Element("DC.format", "text/html"),
+        Element("DC.language", document.language),
+        Element("DC.identifier", url),
+        Element("DC.description", description),
+        *[Element("DC.subject", tag) for tag in tags],
     ]
     opengraph = [
         ("article:published_time", document.issued_on.isoformat()),

@@ -1,6 +1,14 @@
-"""schema.org, Dublin Core and OpenGraph descriptions of memorial pages."""
+"""schema.org, Dublin Core and OpenGraph descriptions of memorial pages.
 
-from portal.metadata import PageMetadata
+Titles and descriptions are in the reader's language, with names as the page shows them: the
+name recorded in that language, else the original, whose Dublin Core element carries its
+language. schema.org keeps the original name, the others as alternates.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+from portal.metadata import Element, PageMetadata
 
 from .anniversaries import Precision
 
@@ -18,7 +26,8 @@ def iso_partial(value, precision) -> str:
 
 def for_event(event, places, request) -> PageMetadata:
     url = request.build_absolute_uri(event.get_absolute_url())
-    description = f"{event.name}, {event.dates_display}."
+    name, name_language = event.name_for()
+    description = f"{name}, {event.dates_display}."
     json_ld = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -33,14 +42,23 @@ def for_event(event, places, request) -> PageMetadata:
     if event.other_names:
         json_ld["alternateName"] = event.other_names
     dublin_core = [
-        ("DC.title", event.name),
-        ("DC.date", iso_partial(event.start_date, event.date_precision)),
-        ("DC.type", "Event"),
-        ("DC.identifier", url),
-        ("DC.description", description),
-        *[("DC.coverage", place.name) for place in places],
+        Element("DC.title", name, name_language),
+        Element("DC.date", iso_partial(event.start_date, event.date_precision)),
+        Element("DC.type", "Event"),
+        *_page_elements(url),
+        Element("DC.description", description),
+        *[Element("DC.coverage", *place.name_for()) for place in places],
     ]
-    return PageMetadata(url, event.name, description, "website", json_ld, dublin_core)
+    return PageMetadata(url, name, description, "website", json_ld, dublin_core)
+
+
+def _page_elements(url) -> list[Element]:
+    """What every memorial page says of itself: its address, format and language."""
+    return [
+        Element("DC.identifier", url),
+        Element("DC.format", "text/html"),
+        Element("DC.language", translation.get_language()),
+    ]
 
 
 def _place(place, request) -> dict:
@@ -65,11 +83,26 @@ def for_place(place, request) -> PageMetadata:
             "latitude": float(place.latitude),
             "longitude": float(place.longitude),
         }
-    description = f"{place.name}: {place.get_kind_display().lower()}" + (
-        f" in {place.parent.name}." if place.parent else "."
-    )
-    dublin_core = [("DC.title", place.name), ("DC.type", "Place"), ("DC.identifier", url)]
-    return PageMetadata(url, place.name, description, "website", json_ld, dublin_core)
+    name, name_language = place.name_for()
+    kind = place.get_kind_display().lower()
+    if place.parent:
+        description = gettext("%(name)s: %(kind)s, part of %(parent)s.") % {
+            "name": name,
+            "kind": kind,
+            "parent": place.parent.name_for()[0],
+        }
+    else:
+        description = f"{name}: {kind}."
+    # The page is a text about the place (DCMI has no type for a place): the place is the
+    # page's subject and its spatial coverage.
+    dublin_core = [
+        Element("DC.title", name, name_language),
+        Element("DC.type", "Text"),
+        Element("DC.coverage", name, name_language),
+        *_page_elements(url),
+        Element("DC.description", description),
+    ]
+    return PageMetadata(url, name, description, "website", json_ld, dublin_core)
 
 
 def for_person(person, event, request) -> PageMetadata:
@@ -81,6 +114,20 @@ def for_person(person, event, request) -> PageMetadata:
         json_ld["birthDate"] = iso_partial(person.birth_date, person.birth_precision)
     if person.death_date:
         json_ld["deathDate"] = iso_partial(person.death_date, person.death_precision)
-    description = person.name + (f", remembered with {event.name}." if event else ".")
-    dublin_core = [("DC.title", person.name), ("DC.type", "Person"), ("DC.identifier", url)]
-    return PageMetadata(url, person.name, description, "profile", json_ld, dublin_core)
+    name, name_language = person.name_for()
+    if event:
+        description = gettext("%(name)s, remembered with %(event)s.") % {
+            "name": name,
+            "event": event.name_for()[0],
+        }
+    else:
+        description = f"{name}."
+    # The page is a text about the person (DCMI has no type for a person): its subject.
+    dublin_core = [
+        Element("DC.title", name, name_language),
+        Element("DC.type", "Text"),
+        Element("DC.subject", name, name_language),
+        *_page_elements(url),
+        Element("DC.description", description),
+    ]
+    return PageMetadata(url, name, description, "profile", json_ld, dublin_core)

@@ -9,6 +9,17 @@ from dataclasses import dataclass, field
 SITE_NAME = "Commemoration portal"
 
 
+@dataclass(frozen=True)
+class Element:
+    """A Dublin Core element (``DC.title``) and its value. ``language`` is the value's own
+    language where it is recorded (a document's title is in the document's language): a page
+    in another language marks the element with it, ``<meta name="DC.title" lang="en" …>``."""
+
+    name: str
+    content: str
+    language: str = ""
+
+
 @dataclass
 class PageMetadata:
     canonical: str
@@ -16,7 +27,8 @@ class PageMetadata:
     description: str = ""
     og_type: str = "website"
     json_ld: dict = field(default_factory=dict)
-    dublin_core: list[tuple[str, str]] = field(default_factory=list)
+    # DC.type is a term of the DCMI Type Vocabulary: Text, Event, Collection…
+    dublin_core: list[Element] = field(default_factory=list)
     opengraph: list[tuple[str, str]] = field(default_factory=list)  # beyond title/type/url
 
 
