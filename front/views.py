@@ -1,14 +1,11 @@
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from archive import selectors as archive_selectors
-from archive.models import Language
 from memorials import selectors as memorials_selectors
-from portal import content, freshness, search
+from portal import freshness, search
 
 LATEST_DOCUMENTS = 5
 
@@ -49,31 +46,6 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-RESULTS_PER_PAGE = 20
-FACET_TITLES = {
-    "kind": _("Kind"),
-    "year": _("Year"),
-    "issuer": _("Issuer"),
-    "language": _("Language"),
-    "tag": _("Tag"),
-}
-
-
-def read_filters(params: QueryDict) -> dict:
-    """The facet filters a visitor chose; anything malformed is dropped, not an error."""
-    filters = {}
-    if params.get("kind") in content.by_kind():
-        filters["kind"] = params["kind"]
-    year = params.get("year", "")
-    if year.isascii() and year.isdigit() and len(year) <= 4:  # "²" is a digit, not an int
-        filters["year"] = int(year)
-    for name, longest in [("issuer", 100), ("language", 10), ("tag", 100)]:
-        value = params.get(name, "").strip()
-        if value and len(value) <= longest and value.isprintable():
-            filters[name] = value
-    return filters
-
-
 def link_with(params: QueryDict, **changes) -> str:
     """The query string of this search with some parameters changed (None removes one)."""
     query = params.copy()
@@ -88,40 +60,32 @@ def link_with(params: QueryDict, **changes) -> str:
 
 @freshness.public_page
 def search_page(request):
-    typed = search.clean_query(request.GET.get("q", ""))
-    filters = read_filters(request.GET)
-    parsed = search.parse_query(typed, search.variant_map()) if typed else search.ParsedQuery()
-    context = {"typed": typed, "filters": filters, "parsed": bool(parsed)}
-    if parsed:
-        matching = search.apply_filters(search.matching(parsed), filters)
-        ranked = search.apply_filters(search.matching(parsed, ranked=True), filters)
-        total, counts = search.facet_counts(matching)
-        paginator = Paginator(ranked, RESULTS_PER_PAGE)
-        paginator.count = total  # counted with the facets: one full-text pass fewer
-        page = paginator.get_page(request.GET.get("page"))
-        language_names = dict(Language.choices)
-        facets = []
-        for name, values in counts.items():
-            if not values:
-                continue
-            options = []
-            for value, label, count in values:
-                if name == "kind":
-                    kinds = content.by_kind()
-                    label = kinds[value].names[1] if value in kinds else value
-                elif name == "language":
-                    label = language_names.get(value, value)
-                active = str(filters.get(name, "")) == value
-                link = link_with(request.GET, **{name: None if active else value})
-                options.append({"label": label, "count": count, "active": active, "link": link})
-            facets.append({"title": FACET_TITLES[name], "options": options})
-        context.update(
-            page=page,
-            results=[
-                (entry, content.by_kind()[entry.kind].names[0], search.snippet(entry.text, parsed))
-                for entry in page
+    filters = search.read_filters(request.GET)
+    found = search.run(request.GET.get("q", ""), filters, request.GET.get("page"))
+    facets = [
+        {
+            "title": facet.title,
+            "options": [
+                {
+                    "label": option.label,
+                    "count": option.count,
+                    "active": option.active,
+                    "link": link_with(
+                        request.GET, **{facet.name: None if option.active else option.value}
+                    ),
+                }
+                for option in facet.options
             ],
-            facets=facets,
-            page_link=link_with(request.GET, page=None),
-        )
+        }
+        for facet in found.facets
+    ]
+    context = {
+        "typed": found.typed,
+        "filters": filters,
+        "parsed": found.searched,
+        "page": found.page,
+        "results": [(hit.entry, hit.kind_label, hit.snippet) for hit in found.hits],
+        "facets": facets,
+        "page_link": link_with(request.GET, page=None),
+    }
     return render(request, "front/search.html", context)

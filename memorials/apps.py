@@ -14,14 +14,14 @@ class MemorialsConfig(AppConfig):
         content.register(
             Place,
             search=True,
-            variants=Place.objects.name_groups,
+            variants=True,
             importable=True,
             labels=(_("Place"), _("Places")),
         )
         content.register(
             Event,
             search=True,
-            variants=Event.objects.name_groups,
+            variants=True,
             attachable=True,
             importable=True,
             labels=(_("Event"), _("Events")),
@@ -29,7 +29,7 @@ class MemorialsConfig(AppConfig):
         content.register(
             Person,
             search=True,
-            variants=Person.objects.name_groups,
+            variants=True,
             attachable=True,
             importable=True,
             labels=(_("Person"), _("People")),

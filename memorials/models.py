@@ -64,13 +64,6 @@ class PlaceQuerySet(models.QuerySet):
             return self.all()
         return self.public()
 
-    def name_groups(self):
-        """Each place's spellings, for search (portal.search.register)."""
-        # Every place's spellings, shown or not: they only widen a query ("Карабах" finds a
-        # release that writes "Karabakh"), and show nothing of the place itself.
-        places = self.exclude(name_variants="", name_en="", name_az="", name_ru="")
-        return [[place.name, *place.variants, *place.translated_names] for place in places]
-
 
 class Place(CleanText, NamedInLanguages, models.Model):
     class Kind(models.TextChoices):
@@ -150,6 +143,11 @@ class Place(CleanText, NamedInLanguages, models.Model):
             public_from=public_from,
         )
 
+    def name_spellings(self):
+        """Every place's spellings widen queries, shown or not ("Карабах" finds a release that
+        writes "Karabakh"): they are knowledge of the language, and show nothing of the place."""
+        return [self.name, *self.variants, *self.translated_names], None
+
     def search_dependents(self):
         """Events, people and commemorations mention their place in search."""
         return [*self.events.all(), *self.people.all(), *self.commemorations.all()]
@@ -183,10 +181,6 @@ class Place(CleanText, NamedInLanguages, models.Model):
 class EventQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.prefetch_related("places")
-
-    def name_groups(self):
-        events = self.public().exclude(alternative_names="", name_en="", name_az="", name_ru="")
-        return [[event.name, *event.other_names, *event.translated_names] for event in events]
 
     def anniversaries_between(self, start: datetime.date, end: datetime.date):
         """(event, anniversary) pairs within [start, end], soonest first."""
@@ -292,6 +286,11 @@ class Event(CleanText, NamedInLanguages, Publishable):
             public_from=self.public_from,
         )
 
+    def name_spellings(self):
+        if not self.is_released:
+            return None
+        return [self.name, *self.other_names, *self.translated_names], self.public_from
+
     def search_dependents(self):
         """Commemorations and people are public only with their event, and name it; its places
         are public while it is."""
@@ -313,10 +312,6 @@ class Event(CleanText, NamedInLanguages, Publishable):
 class PersonQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("event", "place")
-
-    def name_groups(self):
-        people = self.public().exclude(name_variants="", name_en="", name_az="", name_ru="")
-        return [[person.name, *person.variants, *person.translated_names] for person in people]
 
     def named(self, text: str):
         """People whose name or any recorded variant contains ``text``."""
@@ -410,6 +405,11 @@ class Person(CleanText, NamedInLanguages, Publishable):
             date=self.death_date,
             public_from=self.public_from,
         )
+
+    def name_spellings(self):
+        if not self.is_released:
+            return None
+        return [self.name, *self.variants, *self.translated_names], self.public_from
 
     def search_dependents(self):
         """Its place is public while the person is."""

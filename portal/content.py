@@ -11,8 +11,8 @@ Traits:
 - ``kind``: the model's name in search entries and URLs of search facets (``"document"``);
   ``labels``: its name for readers, one and many (``(_("Person"), _("People"))``), where the
   model's verbose names, capitalized, would not do (Azerbaijani capitalizes i as İ);
-- ``search``: indexed by the site-wide search; ``variants``: a callable returning lists of
-  spellings of one name, which search treats as one (places, people, events);
+- ``search``: indexed by the site-wide search; ``variants``: its items' names are recorded in
+  several spellings (``name_spellings()``), which search treats as one (places, people, events);
 - ``reindexes``: saving it re-indexes what shows it (an issuer's name is in its documents'
   entries) though it is not indexed itself;
 - ``attachable``: files may be attached to its records (``archive.Attachment``);
@@ -27,7 +27,6 @@ Whether a model follows the publishing workflow is not a trait to declare: it is
 model is ``Publishable``.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.text import capfirst
@@ -41,7 +40,7 @@ class Content:
     model: type
     kind: str
     search: bool = False
-    variants: Callable | None = None
+    variants: bool = False
     reindexes: bool = False
     attachable: bool = False
     importable: bool = False

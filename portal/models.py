@@ -47,6 +47,41 @@ class SearchEntry(models.Model):
         return f"{self.kind}: {self.title}"
 
 
+class FullTextColumn(models.TextField):
+    """FTS5's hidden column named after its table: ``MATCH`` and ``bm25()`` take it."""
+
+
+@FullTextColumn.register_lookup
+class FullTextMatch(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class FullTextRow(models.Model):
+    """An entry's row in SQLite's FTS5 index (migration 0002 creates the table and keeps it in
+    step with triggers): joined by the entry's id, so a search is an ordinary queryset."""
+
+    entry = models.OneToOneField(
+        SearchEntry,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="fulltext",
+    )
+    index = FullTextColumn(db_column="portal_search_fts")
+
+    class Meta:
+        managed = False
+        db_table = "portal_search_fts"
+
+    def __str__(self):
+        return f"full-text row of entry {self.entry_id}"
+
+
 class SearchEntryTag(models.Model):
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="tags")
     slug = models.CharField(max_length=100, db_index=True)
@@ -59,6 +94,27 @@ class SearchEntryTag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NameSpelling(models.Model):
+    """One recorded spelling of a name (a place's, an event's, a person's), folded to its words
+    ("mammadov elchin"), under the key of the item whose name it is. Written when the item is
+    indexed, so a query widens the words it was typed with to their other spellings by looking
+    up those words alone, never by reading every name (portal/search/query.py)."""
+
+    key = models.CharField(max_length=100, db_index=True)  # "memorials.person:12"
+    phrase = models.CharField(max_length=200, db_index=True)
+    # When the spelling may widen visitors' queries: an unpublished person's names must not.
+    # Empty: always (a place's spellings are knowledge of the language, not of the place).
+    public_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "phrase"], name="portal_namespelling_once"),
+        ]
+
+    def __str__(self):
+        return self.phrase
 
 
 class ContentChange(models.Model):

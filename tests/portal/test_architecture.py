@@ -36,7 +36,7 @@ def test_every_content_model_is_tracked_as_a_change_to_public_pages():
 
 
 def test_search_indexes_exactly_the_registered_searchable_models():
-    assert search._registry == content.models(search=True)
+    assert search.registered() == content.models(search=True)
     kinds = {model().search_data.__func__ for model in content.models(search=True)}
     assert len(kinds) == len(content.models(search=True))  # each describes itself
 

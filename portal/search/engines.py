@@ -1,0 +1,88 @@
+"""Running a parsed query on the database in use: SQLite's FTS5 index or PostgreSQL's
+tsvector, both as ordinary querysets of public entries (no ``.extra()``), so filters and
+facets combine with them."""
+
+from collections import Counter
+
+from django.db import connection
+from django.db.models import BooleanField, Count, F, FloatField, Func, Q
+from django.db.models.expressions import RawSQL
+
+from ..models import SearchEntry
+from .query import ParsedQuery, to_fts5, to_tsquery
+
+
+def matching(query: ParsedQuery, *, ranked: bool = False):
+    """Entries that match, best first when ``ranked``."""
+    entries = SearchEntry.objects.public()
+    if connection.vendor == "postgresql":
+        tsquery = to_tsquery(query)
+        entries = entries.filter(
+            RawSQL(
+                "portal_searchentry.search_vector @@ to_tsquery('simple', %s)",
+                [tsquery],
+                output_field=BooleanField(),
+            )
+        )
+        if not ranked:
+            return entries
+        rank = RawSQL(
+            "ts_rank_cd(portal_searchentry.search_vector, to_tsquery('simple', %s))",
+            [tsquery],
+            output_field=FloatField(),
+        )
+        return entries.annotate(rank=rank).order_by("-rank", "-date", "title")
+    entries = entries.filter(fulltext__index__match=to_fts5(query))
+    if not ranked:
+        return entries
+    # bm25 is smaller for better matches; the title counts ten times the text.
+    rank = Func(F("fulltext__index"), 10.0, 1.0, function="bm25", output_field=FloatField())
+    return entries.annotate(rank=rank).order_by("rank", "-date", "title")
+
+
+FACETS = ["kind", "year", "issuer", "language", "tag"]
+
+
+def apply_filters(entries, filters: dict):
+    conditions = Q()
+    for name in ["kind", "issuer", "language"]:
+        if filters.get(name):
+            conditions &= Q(**{name: filters[name]})
+    if filters.get("year"):
+        conditions &= Q(year=filters["year"])
+    if filters.get("tag"):
+        conditions &= Q(tags__slug=filters["tag"])
+    return entries.filter(conditions)
+
+
+def facet_counts(entries) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
+    """How many entries match, and for each facet (value, label, count) over them, most
+    frequent first.
+
+    Kind, year, issuer and language come from one grouped query, since each pass over the
+    matches costs a full-text search; tags need a join of their own. Each query groups the
+    matching queryset itself: the engines' conditions name the entry table, so it must not
+    become a subquery under another alias."""
+    total = 0
+    kinds, years, issuers, languages = Counter(), Counter(), Counter(), Counter()
+    groups = entries.order_by().values_list("kind", "year", "issuer", "issuer_name", "language")
+    for kind, year, issuer, issuer_name, language, n in groups.annotate(n=Count("id")):
+        total += n
+        kinds[kind, kind] += n if kind else 0
+        years[str(year), str(year)] += n if year else 0
+        issuers[issuer, issuer_name] += n if issuer else 0
+        languages[language, language] += n if language else 0
+    present = entries.exclude(tags__slug__isnull=True).exclude(tags__slug="")
+    tags = present.values_list("tags__slug", "tags__name").annotate(n=Count("id", distinct=True))
+
+    def most_frequent(counter, by_label=True):
+        rows = [(value, label, n) for (value, label), n in counter.items() if n]
+        return sorted(rows, key=lambda row: (-row[2], row[1] if by_label else row[0]))
+
+    return total, {
+        "kind": most_frequent(kinds),
+        "year": sorted(most_frequent(years), key=lambda row: row[0], reverse=True),
+        "issuer": most_frequent(issuers),
+        "language": most_frequent(languages),
+        "tag": list(tags.order_by("-n", "tags__name")[:30]),
+    }

@@ -1,0 +1,180 @@
+"""The search index: which models are searched, and keeping their entries (and the spellings
+of their names) in step with every save, publish, unpublish and delete."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from .. import freshness
+from ..folding import fold, words
+from ..models import NameSpelling, SearchEntry, SearchEntryTag
+
+
+@dataclass(frozen=True)
+class SearchData:
+    kind: str
+    title: str
+    url: str
+    text: str = ""
+    names: tuple[str, ...] = ()  # other names, matched as strongly as the title
+    date: datetime.date | None = None
+    issuer: str = ""
+    issuer_name: str = ""
+    language: str = ""
+    tags: tuple[tuple[str, str], ...] = ()  # (slug, name)
+    public_from: datetime.datetime | None = None  # the latest publish time of what it shows
+
+
+_registry: list[type] = []
+_named: set[type] = set()  # models whose names have spellings that widen queries
+
+
+def register(model, *, variants: bool = False):
+    """Index ``model`` from now on. With ``variants``, its items' ``name_spellings()`` (the
+    spellings of one name, or None while they must widen no query) are recorded too, and a
+    query for one spelling finds the others."""
+    if model in _registry:
+        return
+    _registry.append(model)
+    if variants:
+        _named.add(model)
+    post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
+    pre_delete.connect(_deleting, sender=model, dispatch_uid=f"search-deleting-{model._meta.label}")
+    post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{model._meta.label}")
+    # Many-to-many fields (an event's places) are saved after the item itself.
+    for m2m_field in model._meta.local_many_to_many:
+        through = getattr(model, m2m_field.name).through
+        if through._meta.auto_created:
+            m2m_changed.connect(
+                _related_changed, sender=through, dispatch_uid=f"search-m2m-{through._meta.label}"
+            )
+
+
+def follow(model):
+    """Re-index what depends on ``model`` (its ``search_dependents()``) when it is saved."""
+    post_save.connect(
+        _saved_dependency, sender=model, dispatch_uid=f"search-follow-{model._meta.label}"
+    )
+
+
+def _saved_dependency(sender, instance, **kwargs):
+    reindex(instance.search_dependents())
+
+
+def entry_key(instance) -> str:
+    return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+def registered() -> list[type]:
+    return list(_registry)
+
+
+def index(instance) -> SearchEntry | None:
+    """Write (or remove) the entry of one item, and its name's spellings, as it is now."""
+    data = instance.search_data()
+    key = entry_key(instance)
+    if type(instance) in _named:
+        record_spellings(key, instance.name_spellings())
+    if data is None:
+        SearchEntry.objects.filter(key=key).delete()
+        return None
+    names = " ".join(data.names)
+    values = {
+        "kind": data.kind,
+        "title": data.title[:500],
+        "url": data.url,
+        "text": data.text,
+        "date": data.date,
+        "year": data.date.year if data.date else None,
+        "issuer": data.issuer,
+        "issuer_name": data.issuer_name,
+        "language": data.language,
+        "folded_title": fold(f"{data.title} {names}"),
+        "folded_text": fold(data.text),
+        "public_from": data.public_from,
+    }
+    with transaction.atomic():
+        entry, _created = SearchEntry.objects.update_or_create(key=key, defaults=values)
+        entry.tags.all().delete()
+        SearchEntryTag.objects.bulk_create(
+            [
+                SearchEntryTag(entry=entry, slug=slug, name=name)
+                for slug, name in dict(data.tags).items()
+            ]
+        )
+    return entry
+
+
+def unindex(instance):
+    SearchEntry.objects.filter(key=entry_key(instance)).delete()
+    NameSpelling.objects.filter(key=entry_key(instance)).delete()
+
+
+def record_spellings(key: str, spellings) -> None:
+    """Keep the spellings of one item's name: ``spellings`` is (names, public_from), or None
+    when they must widen no query. A name written one way only widens nothing."""
+    NameSpelling.objects.filter(key=key).delete()
+    if spellings is None:
+        return
+    names, public_from = spellings
+    phrases = {" ".join(words(name))[:200] for name in names} - {""}
+    if len(phrases) > 1:
+        NameSpelling.objects.bulk_create(
+            [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases]
+        )
+
+
+def reindex(instances):
+    for instance in instances:
+        index(instance)
+
+
+def _saved(sender, instance, **kwargs):
+    index(instance)
+    reindex(getattr(instance, "search_dependents", list)())
+
+
+def _deleting(sender, instance, **kwargs):
+    # What depends on an item must be known before it goes: its relations go with it.
+    instance._search_dependents = list(getattr(instance, "search_dependents", list)())
+
+
+def _deleted(sender, instance, **kwargs):
+    unindex(instance)
+    reindex(getattr(instance, "_search_dependents", []))
+
+
+def _related_changed(sender, instance, action, model=None, pk_set=None, **kwargs):
+    if not action.startswith("post_") or type(instance) not in _registry:
+        return
+    index(instance)
+    # The items added or removed (an event's places) may be public or not because of it.
+    if model in _registry and pk_set:
+        reindex(model._default_manager.filter(pk__in=pk_set))
+
+
+_tags_changed = _related_changed  # taggit sends m2m_changed from its TaggedItem
+
+
+def connect_tag_signals():
+    from taggit.models import TaggedItem
+
+    m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="search-tags")
+
+
+def rebuild(stdout=None) -> dict[str, int]:
+    """Empty the index and write every public item again. Returns counts by model."""
+    counts = {}
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        NameSpelling.objects.all().delete()
+        for model in _registry:
+            written = 0
+            for instance in model._default_manager.all().iterator(chunk_size=500):
+                if index(instance) is not None:
+                    written += 1
+            counts[model._meta.label] = written
+        freshness.touch()  # cached search pages were built on the old index
+    return counts
