@@ -1,10 +1,10 @@
-"""The sitemap index: the site's own pages, and each app's sections."""
+"""The sitemap index: the site's own pages, and each app's sections that have pages."""
 
 from django.urls import reverse
 
 from archive.sitemaps import DocumentSitemap
 from memorials.sitemaps import EventSitemap, PersonSitemap, PlaceSitemap
-from portal.sitemaps import XMLSafeSitemap
+from portal.sitemaps import Sections, XMLSafeSitemap
 from portal.xmltext import xml_safe
 
 
@@ -19,10 +19,12 @@ class PageSitemap(XMLSafeSitemap):
         return xml_safe(reverse(name))
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "documents": DocumentSitemap,
-    "events": EventSitemap,
-    "people": PersonSitemap,
-    "places": PlaceSitemap,
-}
+SITEMAPS = Sections(
+    {
+        "pages": PageSitemap,
+        "documents": DocumentSitemap,
+        "events": EventSitemap,
+        "people": PersonSitemap,
+        "places": PlaceSitemap,
+    }
+)

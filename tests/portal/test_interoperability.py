@@ -5,10 +5,19 @@ import xml.etree.ElementTree as ET
 import extruct
 import feedparser
 import pytest
+from lxml import etree
 
 from memorials.models import Event, Person, Place
 from portal.publishing import Status
-from tests.conftest import SEED_ISSUER, SEED_TITLE, make_commemoration, make_document, make_person
+from tests import schemas
+from tests.conftest import (
+    SEED_ISSUER,
+    SEED_TITLE,
+    make_commemoration,
+    make_document,
+    make_event,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +59,46 @@ def test_commemorations_feed(client, seed):
     assert len({entry.id for entry in feed.entries}) == 2
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+FEEDS = ["/feeds/documents/", "/feeds/commemorations/"]
+
+
+def strict_atom(content: bytes):
+    """What RFC 4287 asks that feedparser lets pass: the feed and every entry name an author
+    (``atom:author`` with ``atom:name``), and a summary is of a declared type that its content
+    is. Returns the parsed feed."""
+    root = etree.fromstring(content)
+    problems = []
+    for element in [root, *root.iterfind(f"{ATOM}entry")]:
+        names = [name.text for name in element.iterfind(f"{ATOM}author/{ATOM}name")]
+        if not names or not all(name and name.strip() for name in names):
+            problems.append(f"{element.findtext(f'{ATOM}id')}: no author name")
+    for summary in root.iterfind(f"{ATOM}entry/{ATOM}summary"):
+        if summary.get("type", "text") != "text" or len(summary):
+            problems.append(f"summary of type {summary.get('type')!r}: the summaries are text")
+    assert problems == []
+    feed = feedparser.parse(content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_every_feed_and_entry_has_an_author_and_text_summaries(client, seed, url):
+    event = make_event(name="Khojaly", slug="khojaly")
+    make_commemoration(event=event, name="Vigil", description="Candles & <flowers> at 5 < 6")
+    make_document(title="A & B", summary="AT&T <b>not bold</b> & 5 < 6", issuer=seed.issuer)
+    feed = strict_atom(client.get(url).content)
+    assert feed.feed.author == "Commemoration portal"
+    assert len(feed.entries) == 2
+    for entry in feed.entries:
+        assert entry.summary_detail.type == "text/plain"
+    # Read as text, the markup-like characters are the text's own, not markup to run.
+    literal = (
+        "AT&T <b>not bold</b> & 5 < 6" if "documents" in url else "Candles & <flowers> at 5 < 6"
+    )
+    assert any(entry.summary.endswith(literal) for entry in feed.entries)
+
+
 def _locations(client, url):
     root = ET.fromstring(client.get(url).content)
     return {
@@ -71,7 +120,41 @@ def test_sitemap_lists_every_public_page_with_its_last_change(client, seed):
                  "/places/", "/places/baku/", "/calendar/"]:  # fmt: skip
         assert f"http://testserver{path}" in pages, path
     assert not any("secret-draft" in url or "hidden" in url for url in pages)
-    assert len(pages) == 6 + 1 + 1 + 1 + Place.objects.count()
+    assert len(pages) == 6 + 1 + 1 + 1 + Place.objects.public().count()
+
+
+def _valid_sitemap(client, url, schema):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert schemas.errors(schema, response.content) == [], response.content.decode()
+    return ET.fromstring(response.content)
+
+
+def test_every_sitemap_file_is_valid_and_no_section_is_empty(client, seed, settings):
+    """The index lists only sections with pages; a section without any answers 404, never an
+    empty urlset (which the schema refuses: a urlset holds at least one url)."""
+    make_person(name="Hidden", slug="hidden", status=Status.DRAFT)  # people: nothing public
+    index = _valid_sitemap(client, "/sitemap.xml", schemas.sitemap_index())
+    sections = [element.findtext(f"{SITEMAP}loc") for element in index]
+    assert sections == [f"http://testserver/sitemap-{name}.xml"
+                        for name in ["pages", "documents", "events", "places"]]  # fmt: skip
+    for section in sections:
+        root = _valid_sitemap(client, section.removeprefix("http://testserver"), schemas.sitemap())
+        assert len(root) >= 1
+    assert client.get("/sitemap-people.xml").status_code == 404
+    assert client.get("/sitemap-people.xml?p=1").status_code == 404
+    make_person(name="Listed", slug="listed")
+    index = _valid_sitemap(client, "/sitemap.xml", schemas.sitemap_index())
+    assert "http://testserver/sitemap-people.xml" in {e.findtext(f"{SITEMAP}loc") for e in index}
+    _valid_sitemap(client, "/sitemap-people.xml", schemas.sitemap())
+
+
+def test_an_empty_archive_has_a_valid_sitemap(client, db):
+    index = _valid_sitemap(client, "/sitemap.xml", schemas.sitemap_index())
+    assert [e.findtext(f"{SITEMAP}loc") for e in index] == ["http://testserver/sitemap-pages.xml"]
+    _valid_sitemap(client, "/sitemap-pages.xml", schemas.sitemap())
+    for name in ["documents", "events", "people", "places"]:
+        assert client.get(f"/sitemap-{name}.xml").status_code == 404, name
 
 
 def test_robots_txt(client, db):
