@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from portal import freshness
-from portal.api import json_response, page_of
+from portal.api import BadRequest, json_endpoint, json_response, page_of
 
 from . import selectors
 from .forms import ArchiveFilterForm
@@ -41,12 +41,16 @@ def _document(request, document, *, full=False):
     return data
 
 
+@json_endpoint
 @freshness.public_page
 def document_list(request):
     filters = ArchiveFilterForm(request.GET, present=selectors.filter_choices())
+    for name, message in filters.malformed().items():
+        raise BadRequest(name, message)
     return page_of(request, filters.filter(selectors.public_documents()).with_related(), _document)
 
 
+@json_endpoint
 @freshness.public_page
 def document_detail(request, year, slug):
     document = get_object_or_404(

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +7,9 @@ from .models import Document, Language
 
 
 class ArchiveFilterForm(forms.Form):
-    """The archive list's filters. Unknown values are dropped, never an error page."""
+    """The archive list's filters, exact: a value that matches no document gives no document
+    (and ``unmatched`` says which), a value of the wrong form is refused (``malformed``), never
+    quietly dropped. The lists offer only the values some public document has."""
 
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     issuer = forms.ChoiceField(label=_("Issuer"), required=False)
@@ -13,23 +17,59 @@ class ArchiveFilterForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
+    SHAPES = {
+        "year": (re.compile(r"^[0-9]{4}$"), _("a year is four digits")),
+        "issuer": (re.compile(r"^[-a-zA-Z0-9_]{1,100}$"), _("an issuer is named by its slug")),
+        "tag": (re.compile(r"^[-a-zA-Z0-9_]{1,100}$"), _("a tag is named by its slug")),
+    }
+
     def __init__(self, data, *, present: dict):
         """``present``: the values some public document has (selectors.filter_choices)."""
         super().__init__(data)
         any_choice = [("", _("Any"))]
-        self.fields["year"].choices = any_choice + [(year, year) for year in present["years"]]
-        self.fields["issuer"].choices = any_choice + present["issuers"]
-        self.fields["kind"].choices = any_choice + [
-            choice for choice in Document.Kind.choices if choice[0] in present["kinds"]
-        ]
-        self.fields["language"].choices = any_choice + [
-            choice for choice in Language.choices if choice[0] in present["languages"]
-        ]
-        self.fields["tag"].choices = any_choice + present["tags"]
+        offered = {
+            "year": [(year, year) for year in present["years"]],
+            "issuer": present["issuers"],
+            "kind": [c for c in Document.Kind.choices if c[0] in present["kinds"]],
+            "language": [c for c in Language.choices if c[0] in present["languages"]],
+            "tag": present["tags"],
+        }
+        known = {"kind": dict(Document.Kind.choices), "language": dict(Language.choices)}
+        self.unmatched, self._malformed = {}, {}
+        for name, choices in offered.items():
+            value = (data.get(name) or "").strip()
+            if value and value not in {str(choice) for choice, _label in choices}:
+                problem = self._shape_problem(name, value, known)
+                if problem:
+                    self._malformed[name] = problem
+                else:
+                    # Well formed, but no public document has it: asked for, so kept.
+                    label = known.get(name, {}).get(value, value)
+                    choices = [*choices, (int(value) if name == "year" else value, label)]
+                    self.unmatched[name] = label
+            self.fields[name].choices = any_choice + choices
+
+    def _shape_problem(self, name, value, known) -> str:
+        if name in known:
+            return (
+                ""
+                if value in known[name]
+                else _("there is no %(name)s “%(value)s”")
+                % {
+                    "name": self.fields[name].label.lower(),
+                    "value": value,
+                }
+            )
+        pattern, rule = self.SHAPES[name]
+        return "" if pattern.match(value) else f"{name}: {rule}"
+
+    def malformed(self) -> dict[str, str]:
+        """The parameters of the wrong form, with why: the page answers 400."""
+        return self._malformed
 
     def filter(self, documents):
         if not self.is_valid():
-            # Keep the filters that are valid; drop the ones that are not.
+            # Only a malformed value can be invalid, and malformed requests are refused.
             for name in list(self.errors):
                 self.cleaned_data.pop(name, None)
         filters = self.cleaned_data

@@ -16,18 +16,18 @@ DOCUMENTS_PER_PAGE = 20
 @freshness.public_page
 def document_list(request):
     filters = ArchiveFilterForm(request.GET, present=selectors.filter_choices())
+    status = 400 if filters.malformed() else 200
     matching = filters.filter(selectors.public_documents()).with_related()
+    if status == 400:
+        matching = matching.none()
     paginator = freshness.RememberedCountPaginator(
         matching, DOCUMENTS_PER_PAGE, name=freshness.list_name(request)
     )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "archive/document_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
-    )
+    context = {"page": page, "filters": filters, "query": query.urlencode()}
+    return render(request, "archive/document_list.html", context, status=status)
 
 
 def _visible_document(request, year, slug):

@@ -11,6 +11,7 @@ from memorials import api as memorials_api
 from memorials.feeds import CommemorationsFeed
 from portal import freshness
 from portal.admin import ThrottledAdminLoginForm
+from portal.api import open_to_every_origin
 
 from . import oai, views
 from .sitemaps import SITEMAPS
@@ -33,12 +34,12 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(
         "feeds/documents/",
-        freshness.public_page(DocumentsFeed()),
+        open_to_every_origin(freshness.public_page(DocumentsFeed())),
         name="feed-documents",
     ),
     path(
         "feeds/commemorations/",
-        freshness.public_page(CommemorationsFeed()),
+        open_to_every_origin(freshness.public_page(CommemorationsFeed())),
         name="feed-commemorations",
     ),
     path(
@@ -54,7 +55,7 @@ urlpatterns += [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("oai", oai.endpoint, name="oai"),
+    path("oai", open_to_every_origin(oai.endpoint), name="oai"),
     path("api/documents/", archive_api.document_list, name="api-documents"),
     path(
         "api/documents/<year:year>/<slug:slug>/", archive_api.document_detail, name="api-document"

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from archive.api import api_url
 from portal import freshness
-from portal.api import json_response, page_of
+from portal.api import json_endpoint, json_response, page_of
 
 from .models import Event, Figure
 
@@ -52,11 +52,13 @@ def _event(request, event, *, figures=None, commemorations=None):
     return data
 
 
+@json_endpoint
 @freshness.public_page
 def event_list(request):
     return page_of(request, Event.objects.public().with_related(), _event)
 
 
+@json_endpoint
 @freshness.public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().with_related(), slug=slug)

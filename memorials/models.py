@@ -540,6 +540,7 @@ class Commemoration(CleanText, Publishable):
 # How a qualified number reads. Azerbaijani puts the number first, with a suffix:
 # translations may use %(value_from)s, the number with its ablative ending (130-dan).
 QUALIFIED_VALUES = {
+    # xgettext:no-python-format (the translations may use %(value_from)s instead of %(value)s)
     "more-than": _("more than %(value)s"),
     "at-least": _("at least %(value)s"),
     "about": _("about %(value)s"),

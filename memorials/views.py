@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import freshness
+from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
 
 from . import metadata, selectors
@@ -153,6 +154,7 @@ def calendar_page(request):
     return render(request, "memorials/calendar.html", context)
 
 
+@open_to_every_origin
 @freshness.public_page
 def calendar_ics(request):
     base_url = f"{request.scheme}://{request.get_host()}"

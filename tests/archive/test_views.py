@@ -126,12 +126,18 @@ def test_archive_filters(client, varied_archive, filters, expected):
 
 
 @pytest.mark.parametrize(
-    "filters", [{"year": "abc"}, {"year": "1850"}, {"issuer": "<script>"}, {"kind": "x" * 5000}]
+    ("filters", "status"),
+    [
+        ({"year": "abc"}, 400),
+        ({"year": "1850"}, 200),
+        ({"issuer": "<script>"}, 400),
+        ({"kind": "x" * 5000}, 400),
+    ],
 )
-def test_unknown_filter_values_are_ignored(client, varied_archive, filters):
+def test_unknown_filter_values_never_show_everything(client, varied_archive, filters, status):
     response = client.get(ARCHIVE, filters)
-    assert response.status_code == 200
-    assert "3 documents." in response.content.decode()
+    assert response.status_code == status
+    assert ">0 documents" in response.content.decode()
     assert "<script>" not in response.content.decode()
 
 
@@ -191,3 +197,27 @@ def test_document_page_uses_a_constant_number_of_queries(client, seed, django_as
     seed.tags.add("one", "two", "three")
     with django_assert_num_queries(5):
         assert client.get(SEED_URL).status_code == 200
+
+
+def test_a_filter_that_matches_nothing_finds_nothing_and_says_so(client, seed):
+    for query, said in [
+        ({"year": "1999"}, "year “1999”"),
+        ({"kind": "letter"}, "kind “Letter”"),
+        ({"issuer": "nope"}, "issuer “nope”"),
+    ]:
+        response = client.get(ARCHIVE, query)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert SEED_TITLE not in page, query
+        assert "No public document has:" in page and said in page, query
+        api = client.get("/api/documents/", query).json()
+        assert api["count"] == 0 and api["results"] == [], query
+
+
+def test_a_malformed_filter_is_a_bad_request(client, seed):
+    for query in [{"year": "abc"}, {"year": "19999"}, {"kind": "nonsense"}, {"tag": "a b"}]:
+        response = client.get(ARCHIVE, query)
+        assert response.status_code == 400, query
+        assert "These filters could not be read" in response.content.decode()
+        api = client.get("/api/documents/", query)
+        assert api.status_code == 400 and "error" in api.json(), query

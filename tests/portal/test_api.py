@@ -35,7 +35,9 @@ def test_document_filters_match_the_archive_page(client, seed):
     assert titles(issuer="ministry") == ["Letter"]
     assert titles(kind="press-release") == [SEED_TITLE]
     assert titles(language="ru") == ["Letter"]
-    assert titles(year="nonsense") == ["Letter", SEED_TITLE]
+    assert titles(year=1999) == []
+    refused = client.get("/api/documents/", {"year": "nonsense"})
+    assert refused.status_code == 400 and refused.json()["parameter"] == "year"
 
 
 def test_pagination(client, db):
@@ -90,3 +92,32 @@ def test_list_queries_do_not_grow(client, seed, django_assert_max_num_queries, u
         make_event()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_api_errors_are_json_and_read_only(client, seed):
+    missing = client.get("/api/documents/2008/no-such-document/")
+    assert missing.status_code == 404 and "error" in missing.json()
+    beyond = client.get("/api/documents/", {"page": 99})
+    assert beyond.status_code == 404 and "No such page" in beyond.json()["error"]
+    assert client.get("/api/events/", {"page": "x"}).status_code == 400
+    for method in ["post", "put", "delete", "patch"]:
+        response = getattr(client, method)("/api/documents/")
+        assert response.status_code == 405, method
+        assert response["Allow"] == "GET, HEAD, OPTIONS" and "error" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/documents/",
+        "/api/events/black-january/",
+        "/feeds/documents/",
+        "/calendar.ics",
+        "/oai?verb=Identify",
+    ],
+)
+def test_public_read_only_endpoints_are_open_to_every_origin(client, seed, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
