@@ -49,8 +49,8 @@ def test_the_seed_text_is_the_release_body_exactly(seed):
 
 
 def test_the_fixture_carries_a_checksum_that_matches_its_text(seed):
-    records = json.loads((REPO / "fixtures" / "documents.json").read_text(encoding="utf-8"))
-    fields = records[0]["fields"]
+    records = json.loads((REPO / "fixtures" / "seed.json").read_text(encoding="utf-8"))
+    (fields,) = [record["fields"] for record in records if record["model"] == "archive.document"]
     assert fields["checksum"] == sha256_of_text(fields["body"])
     assert seed.checksum == fields["checksum"]
     assert seed.fixity_ok
@@ -63,7 +63,7 @@ def test_loading_the_fixtures_twice_leaves_one_of_each(seed):
 
 
 def test_fixtures_have_no_fixed_primary_keys():
-    for name in ["organizations.json", "documents.json"]:
+    for name in ["organizations.json", "seed.json"]:
         for record in json.loads((REPO / "fixtures" / name).read_text(encoding="utf-8")):
             assert "pk" not in record, name
 

@@ -77,8 +77,8 @@ def test_parsing_a_release_with_a_two_line_title():
 def test_importing_the_seed_into_an_empty_database_matches_the_fixture():
     out, err, error = run_import(SEED_FILE)
     assert error is None, err
-    fixture = json.loads((REPO / "fixtures" / "documents.json").read_text(encoding="utf-8"))
-    expected = fixture[0]["fields"]
+    fixture = json.loads((REPO / "fixtures" / "seed.json").read_text(encoding="utf-8"))
+    (expected,) = [r["fields"] for r in fixture if r["model"] == "archive.document"]
     document = Document.objects.get()
     assert document.issuer.name == SEED_ISSUER
     assert document.issuer.slug == expected["issuer"][0]
@@ -109,8 +109,9 @@ def test_a_bom_and_crlf_line_ends_give_the_same_text(tmp_path):
     windows.write_bytes(b"\xef\xbb\xbf" + SEED_FILE.read_bytes().replace(b"\n", b"\r\n"))
     out, err, error = run_import(windows)
     assert error is None, err
-    fixture = json.loads((REPO / "fixtures" / "documents.json").read_text(encoding="utf-8"))
-    assert Document.objects.get().body == fixture[0]["fields"]["body"]
+    fixture = json.loads((REPO / "fixtures" / "seed.json").read_text(encoding="utf-8"))
+    (expected,) = [r["fields"] for r in fixture if r["model"] == "archive.document"]
+    assert Document.objects.get().body == expected["body"]
     # And the original file is now recognised as the same text.
     out, err, error = run_import(SEED_FILE)
     assert "0 created, 1 unchanged" in out

@@ -5,11 +5,11 @@ from django.db import transaction
 
 from portal import bags, search
 
-# In dependency order: a record's natural keys name records of the files before it.
+# The seed, whole in one file and in dependency order (a record's natural keys name records
+# before it), so that `loaddata fixtures/*.json` loads it in any order. fixtures/organizations.json
+# is the importer's issuer authority (PORTAL_ISSUER_AUTHORITY), a fixture of its own.
 FIXTURES = [
-    "organizations.json",
-    "documents.json",
-    "memorials.json",
+    "seed.json",
 ]
 
 
