@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from portal import dates
 from portal.publishing import Publishable, PublishableQuerySet
 from portal.search import SearchData
 from portal.text import CleanText
@@ -291,6 +292,7 @@ class Document(CleanText, Publishable):
             text="\n\n".join(filter(None, [self.summary, self.body])),
             names=(self.series,) if self.series else (),
             date=self.issued_on,
+            date_precision=dates.DAY,  # a document is dated to the day it was issued
             issuer=self.issuer.slug,
             issuer_name=self.issuer.name,
             language=self.language,

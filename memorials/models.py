@@ -282,6 +282,7 @@ class Event(CleanText, NamedInLanguages, Publishable):
             text="\n\n".join(filter(None, [self.description, ", ".join(places)])),
             names=(*self.other_names, *self.translated_names),
             date=self.start_date,
+            date_precision=self.date_precision,
             tags=tuple((tag.slug, tag.name) for tag in self.tags.all()),
             public_from=self.public_from,
         )
@@ -403,6 +404,7 @@ class Person(CleanText, NamedInLanguages, Publishable):
             text="\n\n".join(filter(None, [self.biography, event, place])),
             names=(*self.variants, *self.translated_names),
             date=self.death_date,
+            date_precision=self.death_precision,
             public_from=self.public_from,
         )
 
@@ -529,6 +531,7 @@ class Commemoration(CleanText, Publishable):
                 )
             ),
             date=self.date,
+            date_precision=self.date_precision,
             public_from=self.public_from,
         )
 

@@ -28,6 +28,9 @@ class SearchEntry(models.Model):
     url = models.CharField(max_length=500)
     text = models.TextField(blank=True)  # as written, for the snippet
     date = models.DateField(null=True, blank=True)
+    # How much of the date is known (portal/dates.py): a month's or year's first day is not
+    # a day the results may show.
+    date_precision = models.CharField(max_length=10, default="day")
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     issuer = models.CharField(max_length=100, blank=True, db_index=True)
     issuer_name = models.CharField(max_length=255, blank=True)

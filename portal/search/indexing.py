@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from .. import freshness
+from .. import dates, freshness
 from ..folding import fold, words
 from ..models import NameSpelling, SearchEntry, SearchEntryTag
 
@@ -20,6 +20,7 @@ class SearchData:
     text: str = ""
     names: tuple[str, ...] = ()  # other names, matched as strongly as the title
     date: datetime.date | None = None
+    date_precision: str = dates.DAY  # "day", "month" or "year": how much of the date is known
     issuer: str = ""
     issuer_name: str = ""
     language: str = ""
@@ -87,6 +88,7 @@ def index(instance) -> SearchEntry | None:
         "url": data.url,
         "text": data.text,
         "date": data.date,
+        "date_precision": data.date_precision,
         "year": data.date.year if data.date else None,
         "issuer": data.issuer,
         "issuer_name": data.issuer_name,

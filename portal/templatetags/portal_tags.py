@@ -7,6 +7,8 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from portal import dates
+
 register = template.Library()
 
 # What must not appear raw inside a <script> element, whatever the data holds.
@@ -69,6 +71,33 @@ def lang_attribute(language: str) -> str:
     if not language or language == (translation.get_language() or "")[:2]:
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.filter
+def iso_partial(value, precision: str = dates.DAY) -> str:
+    """A date in ISO 8601 to its precision, for ``<time datetime>``: 1990-01-20, 2008-01 or
+    1918 (HTML's date, month and year strings): ``{{ day|iso_partial:precision }}``."""
+    return dates.iso_partial(value, precision)
+
+
+@register.filter
+def partial_date(value, precision: str = dates.DAY) -> str:
+    """A date as the reader's language writes it, to its precision: 20 January 1990,
+    January 2008 or 1918, never a day that is not known."""
+    return dates.format_partial(value, precision)
+
+
+@register.simple_tag
+def partial_time(value, precision: str = dates.DAY):
+    """``<time datetime="2008-01">January 2008</time>``: a date to its precision, in both its
+    machine-readable and its written form; nothing for no date."""
+    if value is None:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        dates.iso_partial(value, precision),
+        dates.format_partial(value, precision),
+    )
 
 
 class CaptureNode(template.Node):
