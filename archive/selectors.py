@@ -47,6 +47,14 @@ def issued_on_this_day(today: datetime.date):
     return documents.issued_on_this_day(today, since or today.year).select_related("issuer")
 
 
+def public_events_of(document):
+    """The public events a document belongs to. Memorials define the relation (their
+    ``Event.documents``, whose reverse is ``document.events``); the archive reads it without
+    importing them, and without them there is none."""
+    events = getattr(document, "events", None)
+    return list(events.public()) if events is not None else []
+
+
 def visible_document(user, year: int, slug: str):
     """A public document, or any document for an editor previewing it; None if neither."""
     documents = Document.objects.visible_to(user).with_related()

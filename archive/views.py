@@ -46,6 +46,7 @@ def document_detail(request, year, slug):
         "metadata": metadata.for_document(document, request),
         "citation": citations.chicago(document, url),
         "other_versions": document.other_language_versions(),
+        "events": selectors.public_events_of(document),
     }
     return mark_preview(render(request, "archive/document_detail.html", context), document)
 

@@ -193,9 +193,9 @@ def test_list_pages_use_a_constant_number_of_queries(client, django_assert_max_n
 
 def test_document_page_uses_a_constant_number_of_queries(client, seed, django_assert_num_queries):
     """One for the content's version (conditional GET, page cache), then the document with its
-    issuer, its tags, its attachments and its other languages."""
+    issuer, its tags, its attachments, its other languages and its public events."""
     seed.tags.add("one", "two", "three")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(SEED_URL).status_code == 200
 
 

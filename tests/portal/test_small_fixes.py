@@ -1,0 +1,28 @@
+"""Small things visitors and editors found (issue 14 item 8, issue 18 item 6): each fails
+without its fix."""
+
+import pytest
+
+from memorials.models import Event
+from portal.publishing import Status
+from tests.conftest import make_document, make_event
+
+pytestmark = pytest.mark.django_db
+
+EVENT_URL = "/events/black-january/"
+
+
+# 1. A document's page links to the public events it belongs to.
+
+
+def test_a_document_page_links_to_its_public_events_only(client, seed):
+    event = Event.objects.get(slug="black-january")
+    draft = make_event(name="A draft event", status=Status.DRAFT, documents=[seed])
+    html = client.get(seed.get_absolute_url()).content.decode()
+    assert f'<a href="{event.get_absolute_url()}">{event.name}</a>' in html
+    assert draft.name not in html and draft.get_absolute_url() not in html
+
+
+def test_a_document_of_no_event_shows_no_events_heading(client, db):
+    document = make_document()
+    assert "events-heading" not in client.get(document.get_absolute_url()).content.decode()
