@@ -26,3 +26,13 @@ def test_a_document_page_links_to_its_public_events_only(client, seed):
 def test_a_document_of_no_event_shows_no_events_heading(client, db):
     document = make_document()
     assert "events-heading" not in client.get(document.get_absolute_url()).content.decode()
+
+
+# 4. An issuer's place reads true: the city is where it issues, the country is whose it is.
+
+
+def test_the_issuers_city_and_country_are_not_joined_as_one_place(client, seed):
+    html = client.get(seed.get_absolute_url()).content.decode()
+    assert "New York, Azerbaijan" not in html
+    assert "<dt>Place of issue</dt><dd>New York</dd>" in html
+    assert "<dt>Issuer’s country</dt><dd>Azerbaijan</dd>" in html
