@@ -11,7 +11,7 @@ from portal.publishing import mark_preview
 
 from . import metadata, selectors
 from .ical import build_calendar
-from .models import Event
+from .models import Event, Tribute
 from .timeline import build_timeline
 from .tributes import TributeForm, over_rate_limit, receive, sender_of
 
@@ -108,8 +108,9 @@ def _tribute_context(subject, form):
 
 @require_POST
 def leave_tribute(request, slug, subject_model):
-    """A tribute for a public event or person: stored as pending until an editor approves it.
-    A refused one shows the page again with the form's errors, built here, never cached."""
+    """A tribute for a public event or person: a candle counts at once, a message waits until
+    an editor approves it. A refused one shows the page again with the form's errors, built
+    here, never cached."""
     subject = get_object_or_404(subject_model.objects.public(), slug=slug)
     page = _event_page if subject_model is Event else _person_page
     form = TributeForm(request.POST)
@@ -122,9 +123,12 @@ def leave_tribute(request, slug, subject_model):
         )
         return page(request, subject, tribute_form=form, status=429)
     receive(form, subject_field=subject_model._meta.model_name, subject=subject, sender=sender)
-    messages.success(
-        request, _("Thank you. Your tribute will appear here once an editor has approved it.")
-    )
+    if form.cleaned_data["kind"] == Tribute.Kind.CANDLE:
+        messages.success(request, _("Thank you. Your candle is lit."))
+    else:
+        messages.success(
+            request, _("Thank you. Your tribute will appear here once an editor has approved it.")
+        )
     return redirect(f"{subject.get_absolute_url()}#tributes")
 
 

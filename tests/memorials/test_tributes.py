@@ -1,4 +1,5 @@
-"""Visitors' candles and messages: protected, moderated, shown as plain text."""
+"""Visitors' candles and messages: protected; candles count at once, messages are moderated
+and shown as plain text."""
 
 import pytest
 
@@ -17,22 +18,31 @@ def event(seed):
     return Event.objects.get(slug="black-january")
 
 
-def test_a_candle_waits_for_approval_then_counts(client, event, editor_client, editor):
+def test_a_candle_counts_at_once(client, event):
+    assert "0 candles lit." in client.get(EVENT_URL).content.decode()
     response = client.post(POST_URL, {"kind": "candle", "name": "", "text": "ignored"}, follow=True)
     assert response.status_code == 200
-    assert "will appear here once an editor has approved it" in response.content.decode()
+    assert "Thank you. Your candle is lit." in response.content.decode()
     tribute = Tribute.objects.get()
     assert (tribute.event, tribute.kind, tribute.state, tribute.text) == (
         event,
         "candle",
-        "pending",
+        "approved",
         "",
     )
-    assert "0 candles lit." in client.get(EVENT_URL).content.decode()
+    assert "1 candle lit." in client.get(EVENT_URL).content.decode()
+
+
+def test_a_message_waits_for_approval_then_shows(client, event, editor_client, editor):
+    response = client.post(POST_URL, {"kind": "message", "text": "We remember."}, follow=True)
+    assert "will appear here once an editor has approved it" in response.content.decode()
+    tribute = Tribute.objects.get()
+    assert (tribute.event, tribute.kind, tribute.state) == (event, "message", "pending")
+    assert "We remember." not in client.get(EVENT_URL).content.decode()
     editor_client.post(
         "/admin/memorials/tribute/", {"action": "approve", "_selected_action": [tribute.pk]}
     )
-    assert "1 candle lit." in client.get(EVENT_URL).content.decode()
+    assert "We remember." in client.get(EVENT_URL).content.decode()
 
 
 def test_a_message_is_shown_as_plain_text_once_approved(client, event):
@@ -113,7 +123,7 @@ def test_tributes_for_a_person(client, event):
     person = make_person(name="Remembered", slug="remembered", event=event)
     assert client.post(f"/people/{person.slug}/tributes/", {"kind": "candle"}).status_code == 302
     assert Tribute.objects.get().person == person
-    assert "candles lit" in client.get(person.get_absolute_url()).content.decode()
+    assert "1 candle lit." in client.get(person.get_absolute_url()).content.decode()
 
 
 def test_no_tributes_for_drafts_or_with_get(client, db):

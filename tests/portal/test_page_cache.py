@@ -120,15 +120,23 @@ def test_a_first_visit_is_rendered_not_cached(seed):
     assert "csrftoken" in response.cookies
 
 
-def test_tributes_waiting_for_moderation_change_nothing_approval_does(visitor, seed, editor_client):
+def test_messages_waiting_for_moderation_change_nothing_approval_does(visitor, seed, editor_client):
     visitor.get(EVENT_URL)
     etag = visitor.get(EVENT_URL)["ETag"]
-    Client().post(EVENT_URL + "tributes/", {"kind": "candle"})
+    Client().post(EVENT_URL + "tributes/", {"kind": "message", "text": "We remember."})
     assert visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
     tribute = Tribute.objects.get()
     editor_client.post(
         "/admin/memorials/tribute/", {"action": "approve", "_selected_action": [tribute.pk]}
     )
+    page = visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag)
+    assert page.status_code == 200 and "We remember." in page.content.decode()
+
+
+def test_a_candle_changes_the_page_at_once(visitor, seed):
+    visitor.get(EVENT_URL)
+    etag = visitor.get(EVENT_URL)["ETag"]
+    Client().post(EVENT_URL + "tributes/", {"kind": "candle"})
     page = visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag)
     assert page.status_code == 200 and "1 candle lit." in page.content.decode()
 
@@ -137,8 +145,8 @@ def test_after_posting_a_tribute_the_visitor_sees_the_thanks_not_a_cached_page(v
     visitor.get(EVENT_URL)
     visitor.get(EVENT_URL)
     response = visitor.post(EVENT_URL + "tributes/", {"kind": "candle"}, follow=True)
-    assert "will appear here once an editor has approved it" in response.content.decode()
-    assert "will appear here" not in visitor.get(EVENT_URL).content.decode()
+    assert "Thank you. Your candle is lit." in response.content.decode()
+    assert "Your candle is lit." not in visitor.get(EVENT_URL).content.decode()
 
 
 def test_renaming_an_event_reaches_the_cached_event_page(visitor, seed):

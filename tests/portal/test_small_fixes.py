@@ -2,8 +2,9 @@
 without its fix."""
 
 import pytest
+from django.test import Client
 
-from memorials.models import Event
+from memorials.models import Event, Tribute
 from portal.publishing import Status
 from tests.conftest import make_document, make_event
 
@@ -26,6 +27,27 @@ def test_a_document_page_links_to_its_public_events_only(client, seed):
 def test_a_document_of_no_event_shows_no_events_heading(client, db):
     document = make_document()
     assert "events-heading" not in client.get(document.get_absolute_url()).content.decode()
+
+
+# 2. A candle counts at once; a message waits for an editor.
+
+
+def test_a_candle_counts_at_once_on_the_cached_page_and_a_message_waits(seed):
+    visitor = Client()
+    visitor.get(EVENT_URL)  # receives a CSRF cookie
+    etag = visitor.get(EVENT_URL)["ETag"]  # cached for this visitor
+    assert "0 candles lit." in visitor.get(EVENT_URL).content.decode()
+
+    Client().post(EVENT_URL + "tributes/", {"kind": "message", "text": "We remember."})
+    assert Tribute.objects.get().state == Tribute.State.PENDING
+    assert visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304  # no change
+
+    thanked = Client().post(EVENT_URL + "tributes/", {"kind": "candle"}, follow=True)
+    assert "Your candle is lit." in thanked.content.decode()
+    assert Tribute.objects.get(kind="candle").state == Tribute.State.APPROVED
+    page = visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag)
+    assert page.status_code == 200 and "1 candle lit." in page.content.decode()
+    assert "We remember." not in page.content.decode()
 
 
 # 4. An issuer's place reads true: the city is where it issues, the country is whose it is.
