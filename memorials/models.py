@@ -540,6 +540,12 @@ class Commemoration(CleanText, Publishable):
         return places_and_parents(Place.objects.filter(pk=self.place_id))
 
 
+# A document's link to an event or a commemoration is named by what it links to: the admin's
+# inline, its history and its messages say "Black January", not "Event_documents object (1)".
+Event.documents.through.__str__ = lambda link: str(link.event)
+Commemoration.documents.through.__str__ = lambda link: str(link.commemoration)
+
+
 # How a qualified number reads. Azerbaijani puts the number first, with a suffix:
 # translations may use %(value_from)s, the number with its ablative ending (130-dan).
 QUALIFIED_VALUES = {

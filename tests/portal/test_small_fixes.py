@@ -1,6 +1,8 @@
 """Small things visitors and editors found (issue 14 item 8, issue 18 item 6): each fails
 without its fix."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -48,6 +50,18 @@ def test_a_candle_counts_at_once_on_the_cached_page_and_a_message_waits(seed):
     page = visitor.get(EVENT_URL, HTTP_IF_NONE_MATCH=etag)
     assert page.status_code == 200 and "1 candle lit." in page.content.decode()
     assert "We remember." not in page.content.decode()
+
+
+# 3. The admin names a document's linked events.
+
+
+def test_the_admin_shows_a_documents_linked_events_by_name(publisher_client, seed):
+    html = publisher_client.get(f"/admin/archive/document/{seed.pk}/change/").content.decode()
+    assert "Event_documents object" not in html
+    assert re.search(r'<td class="original">\s*<p>\s*Black January\s*</p>', html)
+    assert str(Event.documents.through.objects.get(document=seed)) == "Black January"
+    link = seed.commemorations.through.objects.get(document=seed)
+    assert str(link) == str(link.commemoration)
 
 
 # 4. An issuer's place reads true: the city is where it issues, the country is whose it is.
