@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import dates
 from portal.feeds import FEED_LENGTH, PortalFeed, midnight
 
 from .models import Commemoration
@@ -34,6 +35,11 @@ class CommemorationsFeed(PortalFeed):
         return commemoration.get_absolute_url()
 
     def item_pubdate(self, commemoration):
+        """<published> is a moment: the commemoration's day when it is known. A date known
+        only to the month or year has no day to give, and the entry no <published> (Atom
+        makes it optional); its title says "January 2008"."""
+        if commemoration.date_precision != dates.DAY:
+            return None
         return midnight(commemoration.date)
 
     def item_updateddate(self, commemoration):

@@ -8,23 +8,13 @@ language. schema.org keeps the original name, the others as alternates.
 from django.utils import translation
 from django.utils.translation import gettext
 
+from portal.dates import iso_partial
 from portal.metadata import Element, PageMetadata
 
-from .anniversaries import Precision
 
-
-def iso_partial(value, precision) -> str:
-    """A date as precisely as it is known, in ISO 8601: 1990-01-20, 2008-01 or 1918."""
-    if value is None:
-        return ""
-    if precision == Precision.YEAR:
-        return f"{value.year:04d}"
-    if precision == Precision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-def for_event(event, places, request) -> PageMetadata:
+def for_event(event, places, request, commemorations=None) -> PageMetadata:
+    """Dates are as precisely as they are known (portal.dates.iso_partial): an event or a
+    commemoration known to the month has "2008-01", which schema.org takes (ISO 8601)."""
     url = request.build_absolute_uri(event.get_absolute_url())
     name, name_language = event.name_for()
     description = f"{name}, {event.dates_display}."
@@ -41,6 +31,11 @@ def for_event(event, places, request) -> PageMetadata:
         json_ld["endDate"] = iso_partial(event.end_date, event.date_precision)
     if event.other_names:
         json_ld["alternateName"] = event.other_names
+    if commemorations is None:
+        commemorations = event.commemorations.public().select_related("place")
+    # A commemoration is an event about this one: schema.org's subjectOf (the inverse of about).
+    if remembered := [_commemoration(item, request) for item in commemorations]:
+        json_ld["subjectOf"] = remembered
     dublin_core = [
         Element("DC.title", name, name_language),
         Element("DC.date", iso_partial(event.start_date, event.date_precision)),
@@ -59,6 +54,18 @@ def _page_elements(url) -> list[Element]:
         Element("DC.format", "text/html"),
         Element("DC.language", translation.get_language()),
     ]
+
+
+def _commemoration(commemoration, request) -> dict:
+    data = {
+        "@type": "Event",
+        "name": commemoration.name,
+        "startDate": iso_partial(commemoration.date, commemoration.date_precision),
+        "url": request.build_absolute_uri(commemoration.get_absolute_url()),
+    }
+    if commemoration.place:
+        data["location"] = _place(commemoration.place, request)
+    return data
 
 
 def _place(place, request) -> dict:
