@@ -324,7 +324,23 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
         "locked": _(
             "Too many failed attempts from this address. Try again in %(minutes)d minutes."
         ),
+        "not_staff": _(
+            "The password is right, but “%(username)s” is not a staff account. An administrator "
+            "must tick “Staff status” for it under Users and add it to Editors or Publishers."
+        ),
     }
+
+    def confirm_login_allowed(self, user):
+        """Asked only once the password was right (an inactive account never gets this far):
+        a user without staff status is told so, rather than that the password is wrong. It
+        still counts as a failure for throttling, as every refused login does."""
+        if user.is_active and not user.is_staff:
+            raise ValidationError(
+                self.error_messages["not_staff"],
+                code="not_staff",
+                params={"username": user.get_username()},
+            )
+        super().confirm_login_allowed(user)
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""

@@ -72,3 +72,28 @@ def test_the_issuers_city_and_country_are_not_joined_as_one_place(client, seed):
     assert "New York, Azerbaijan" not in html
     assert "<dt>Place of issue</dt><dd>New York</dd>" in html
     assert "<dt>Issuer’s country</dt><dd>Azerbaijan</dd>" in html
+
+
+# 7. A right password without staff status is told so; a wrong one is not.
+
+
+def test_a_non_staff_user_with_the_right_password_is_told_the_account_is_not_staff(
+    client, django_user_model
+):
+    django_user_model.objects.create_user("visitor", password="right-pass")
+    login = "/admin/login/?next=/admin/"
+    right = client.post(login, {"username": "visitor", "password": "right-pass"})
+    assert "is not a staff account" in right.content.decode()
+    wrong = client.post(login, {"username": "visitor", "password": "wrong-pass"})
+    assert "is not a staff account" not in wrong.content.decode()
+    assert "Please enter the correct username and password" in wrong.content.decode()
+
+
+def test_the_not_staff_message_is_still_throttled(client, django_user_model, settings):
+    django_user_model.objects.create_user("visitor", password="right-pass")
+    login = "/admin/login/?next=/admin/"
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(login, {"username": "visitor", "password": "wrong-pass"})
+    locked = client.post(login, {"username": "visitor", "password": "right-pass"})
+    assert "Too many failed attempts" in locked.content.decode()
+    assert "is not a staff account" not in locked.content.decode()
