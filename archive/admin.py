@@ -1,4 +1,5 @@
 import base64
+import re
 import secrets
 
 from django import forms
@@ -46,9 +47,12 @@ class IssuedYearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(issued_on__year=int(self.value()))
-        return queryset
+        year = self.value()
+        if not year:
+            return queryset
+        if not re.fullmatch(r"[0-9]{1,4}", year) or int(year) == 0:
+            return queryset.none()  # a hand-typed value that is no year (0, twenty digits, ²)
+        return queryset.filter(issued_on__year=int(year))
 
 
 class TagFilter(admin.SimpleListFilter):

@@ -5,7 +5,13 @@ from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
 from archive.models import Document
 from portal import freshness
-from portal.admin import HistoryAdmin, PublicationFilter, ShownRecordAdmin, WorkflowAdmin
+from portal.admin import (
+    HandTypedAddressesAdmin,
+    HistoryAdmin,
+    PublicationFilter,
+    ShownRecordAdmin,
+    WorkflowAdmin,
+)
 
 from .checks import check_document, documents_by_claim
 from .models import Commemoration, Event, Figure, Person, Place, Tribute
@@ -146,7 +152,7 @@ class FigureAdmin(ShownRecordAdmin, HistoryAdmin):
 
 
 @admin.register(Tribute)
-class TributeAdmin(admin.ModelAdmin):
+class TributeAdmin(HandTypedAddressesAdmin, admin.ModelAdmin):
     list_display = ["created_at", "subject", "kind", "name", "excerpt", "state"]
     list_filter = ["state", "kind", "event"]
     list_select_related = ["event", "person"]

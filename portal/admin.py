@@ -10,8 +10,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -28,7 +29,46 @@ from .models import SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+def _valid_initial(model, name, value) -> bool:
+    """Whether ``value``, from an add form's query string, could be a key of the model that
+    the field ``name`` relates to. Anything else is kept: a form shows a wrong text or choice
+    as it is, but looks keys up, and "abc" or twenty digits are no key."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True
+    if not (field.is_relation and field.concrete):
+        return True
+    target = field.target_field
+    try:
+        for item in value if isinstance(value, list) else [value]:
+            target.run_validators(target.to_python(item))
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+class HandTypedAddressesAdmin:
+    """An address typed by hand is never a server error: an add form's initial value that is
+    no key of its related model (``?event=abc``) is dropped, and a date hierarchy's year
+    beyond the calendar (twenty digits) is refused as Django refuses other wrong lookups."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {
+            name: value
+            for name, value in initial.items()
+            if _valid_initial(self.model, name, value)
+        }
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
     """The revision history (django-simple-history), with a comparison of any two versions."""
 
     object_history_template = "admin/history_with_compare.html"

@@ -97,3 +97,41 @@ def test_the_not_staff_message_is_still_throttled(client, django_user_model, set
     locked = client.post(login, {"username": "visitor", "password": "right-pass"})
     assert "Too many failed attempts" in locked.content.decode()
     assert "is not a staff account" not in locked.content.decode()
+
+
+# 9. Hand-typed admin addresses are never a server error.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/archive/document/?year=" + "9" * 20,
+        "/admin/archive/document/?year=²",
+        "/admin/archive/document/?year=0",
+        "/admin/archive/document/?issued_on__year=" + "9" * 20,
+        "/admin/archive/document/?issued_on__year=2008&issued_on__month=13",
+        "/admin/memorials/event/?start_date__year=" + "9" * 20,
+        "/admin/memorials/tribute/?created_at__year=" + "9" * 20,
+        "/admin/memorials/figure/add/?event=abc",
+        "/admin/memorials/figure/add/?event=" + "9" * 20,
+        "/admin/memorials/figure/add/?source=-1&event=1.5",
+        "/admin/memorials/event/add/?places=1,abc",
+        "/admin/archive/document/add/?issuer=x",
+    ],
+)
+def test_hand_typed_admin_addresses_are_no_server_error(publisher_client, seed, url):
+    assert publisher_client.get(url).status_code < 500
+
+
+def test_a_year_that_is_no_year_matches_no_document(publisher_client, seed):
+    for year in ["9" * 20, "0", "²"]:
+        response = publisher_client.get("/admin/archive/document/", {"year": year})
+        assert response.context["cl"].result_count == 0
+    response = publisher_client.get("/admin/archive/document/", {"year": "2008"})
+    assert response.context["cl"].result_count == 1
+
+
+def test_a_valid_initial_value_is_still_used(publisher_client, seed):
+    event = Event.objects.get(slug="black-january")
+    html = publisher_client.get(f"/admin/memorials/figure/add/?event={event.pk}").content.decode()
+    assert f'<option value="{event.pk}" selected>' in html
