@@ -10,8 +10,7 @@ entries are "day" until the index is rebuilt (rebuild_search_index).
 from django.db import migrations, models
 
 SQLITE_ADD = (
-    "ALTER TABLE portal_searchentry "
-    "ADD COLUMN date_precision varchar(10) NOT NULL DEFAULT 'day'"
+    "ALTER TABLE portal_searchentry ADD COLUMN date_precision varchar(10) NOT NULL DEFAULT 'day'"
 )
 SQLITE_DROP = "ALTER TABLE portal_searchentry DROP COLUMN date_precision"
 
