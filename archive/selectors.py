@@ -59,3 +59,9 @@ def visible_document(user, year: int, slug: str):
     """A public document, or any document for an editor previewing it; None if neither."""
     documents = Document.objects.visible_to(user).with_related()
     return documents.filter(issued_on__year=year, slug=slug).first()
+
+
+def withdrawn_document(year: int, slug: str):
+    """A document withdrawn after it was public, for its tombstone; None otherwise."""
+    documents = Document.objects.withdrawn().select_related("issuer")
+    return documents.filter(issued_on__year=year, slug=slug).first()

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from portal import freshness
+from portal.addresses import tombstone
 from portal.publishing import mark_preview
 
 from . import citations, metadata, selectors
@@ -30,16 +31,27 @@ def document_list(request):
     return render(request, "archive/document_list.html", context, status=status)
 
 
-def _visible_document(request, year, slug):
-    document = selectors.visible_document(request.user, year, slug)
+def _not_shown(request, year, slug):
+    """404, or for a document withdrawn after it was public, its tombstone: 410 Gone with its
+    title, issuer and date, and when and why it was withdrawn."""
+    document = selectors.withdrawn_document(year, slug)
     if document is None:
         raise Http404
-    return document
+    return tombstone(
+        request,
+        document,
+        title=document.title,
+        language=document.language,
+        byline=document.issuer.name,
+        date=document.issued_on,
+    )
 
 
 @freshness.public_page
 def document_detail(request, year, slug):
-    document = _visible_document(request, year, slug)
+    document = selectors.visible_document(request.user, year, slug)
+    if document is None:
+        return _not_shown(request, year, slug)
     url = request.build_absolute_uri(document.get_absolute_url())
     context = {
         "document": document,
@@ -53,7 +65,9 @@ def document_detail(request, year, slug):
 
 def document_text(request, year, slug):
     """The stored text, byte for byte, as UTF-8."""
-    document = _visible_document(request, year, slug)
+    document = selectors.visible_document(request.user, year, slug)
+    if document is None:
+        return _not_shown(request, year, slug)
     response = HttpResponse(document.text_bytes, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{document.issued_on:%Y-%m-%d}-{slug}.txt"'
     response["X-Checksum-SHA256"] = document.checksum
@@ -69,7 +83,9 @@ CITATION_FORMATS = {
 
 def document_citation(request, year, slug, format):
     """The document's citation for reference managers: BibTeX, RIS or CSL-JSON."""
-    document = _visible_document(request, year, slug)
+    document = selectors.visible_document(request.user, year, slug)
+    if document is None:
+        return _not_shown(request, year, slug)
     render_citation, content_type = CITATION_FORMATS[format]
     url = request.build_absolute_uri(document.get_absolute_url())
     response = HttpResponse(render_citation(document, url), content_type=content_type)

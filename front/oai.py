@@ -3,11 +3,17 @@
 Records are public documents in Dublin Core (oai_dc). Sets: ``kind:<kind>`` and
 ``event:<slug>``. Datestamps are the documents' last change, to the second, in UTC. Resumption
 tokens are signed and carry the whole request, so the server keeps no state between pages.
-Unpublished documents leave the repository (deletedRecord "no").
+
+A document withdrawn after it was public stays as a deleted record (deletedRecord
+"persistent"): its header with status="deleted" and no metadata, dated by its withdrawal, so a
+harvester asking for changes since then learns of it. Documents never public are not in the
+repository at all.
 """
 
 import datetime
 import functools
+import heapq
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
@@ -17,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Min, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone, translation
@@ -30,7 +36,7 @@ from archive.models import Document
 from memorials.models import Event
 from portal import freshness
 from portal.converters import parse_year
-from portal.publishing import public_q
+from portal.publishing import Status, public_q
 from portal.xmltext import is_xml_safe, xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -70,16 +76,34 @@ def identifier_of(document) -> str:
 
 
 def document_for(identifier: str):
+    """The public or deleted (withdrawn) document an identifier names, or None."""
     prefix = f"oai:{REPOSITORY_ID}:archive/"
     local = identifier.removeprefix(prefix) if identifier.startswith(prefix) else ""
     year, _, slug = local.partition("/")
     year = parse_year(year)  # four ASCII digits, as in the addresses: never 0 or 10000
     if year is None or not slug:
         return None
+    for documents, deleted in [(Document.objects.public(), False), (withdrawn_documents(), True)]:
+        document = (
+            with_record_parts(documents.defer(*RECORD_DEFERRED))
+            .filter(issued_on__year=year, slug=slug)
+            .first()
+        )
+        if document is not None:
+            document.deleted = deleted
+            return document
+    return None
+
+
+def withdrawn_documents():
+    """The deleted records: documents withdrawn after they were public, each with its
+    ``changed_at``, the moment of its withdrawal. Asked by their status first, which the
+    database reads from its index: few documents are not published."""
+    unpublished = [status for status in Status.values if status != Status.PUBLISHED]
     return (
-        with_record_parts(Document.objects.public().defer(*RECORD_DEFERRED))
-        .filter(issued_on__year=year, slug=slug)
-        .first()
+        Document.objects.filter(status__in=unpublished)
+        .withdrawn()
+        .annotate(changed_at=F("withdrawn_at"))
     )
 
 
@@ -208,9 +232,11 @@ def _element(parent, tag, text=None, **attributes):
 
 
 def _header(parent, document):
-    header = _element(parent, f"{{{OAI}}}header")
+    deleted = getattr(document, "deleted", False)
+    header = _element(parent, f"{{{OAI}}}header", **({"status": "deleted"} if deleted else {}))
     _element(header, f"{{{OAI}}}identifier", identifier_of(document))
-    _element(header, f"{{{OAI}}}datestamp", datestamp(document.public_change_time))
+    moment = document.withdrawn_at if deleted else document.public_change_time
+    _element(header, f"{{{OAI}}}datestamp", datestamp(moment))
     for spec in set_specs(document):
         _element(header, f"{{{OAI}}}setSpec", spec)
 
@@ -226,6 +252,8 @@ def kind_labels() -> dict[str, str]:
 def _record(parent, document, request, tags):
     record = _element(parent, f"{{{OAI}}}record")
     _header(record, document)
+    if getattr(document, "deleted", False):
+        return  # a deleted record is its header alone
     metadata = _element(record, f"{{{OAI}}}metadata")
     dc = _element(
         metadata,
@@ -265,7 +293,13 @@ def _tag_names(documents) -> dict[int, list[str]]:
 
 
 def _selection(arguments: dict):
-    documents = Document.objects.public().with_public_change_time()
+    """The public documents and the deleted records the arguments select, each ordered by
+    change time and key: (public, deleted)."""
+    public = Document.objects.public().with_public_change_time()
+    return _select(public, arguments), _select(withdrawn_documents(), arguments)
+
+
+def _select(documents, arguments: dict):
     if "from" in arguments or "until" in arguments:
         start = parse_datestamp(arguments["from"], end=False) if "from" in arguments else None
         end = parse_datestamp(arguments["until"], end=True) if "until" in arguments else None
@@ -293,6 +327,25 @@ def _selection(arguments: dict):
     return documents.order_by("changed_at", "pk")
 
 
+def _page(public, deleted, after) -> list:
+    """The next page of records after ``after`` (the last one sent: its change time, then its
+    key), public and deleted in one order. Each is read from its own index, where an offset
+    would read every record before it; the two are merged here."""
+    parts = []
+    for documents, is_deleted in [(public, False), (deleted, True)]:
+        if after:
+            changed_at, pk = after
+            documents = documents.filter(
+                Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
+            )
+        records = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: page_size()])
+        for document in records:
+            document.deleted = is_deleted
+        parts.append(records)
+    merged = heapq.merge(*parts, key=lambda document: (document.changed_at, document.pk))
+    return list(itertools.islice(merged, page_size()))
+
+
 def _list(verb, root, arguments, request):
     token = arguments.get("resumptionToken")
     offset, after = 0, None
@@ -307,21 +360,14 @@ def _list(verb, root, arguments, request):
             ) from None
     if arguments["metadataPrefix"] not in METADATA_FORMATS:
         raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
-    documents = _selection(arguments)
+    public, deleted = _selection(arguments)
     selection = sorted((key, value) for key, value in arguments.items() if key != "resumptionToken")
-    total = freshness.remember(f"oai count {selection}", documents.count)
+    total = freshness.remember(f"oai count {selection}", lambda: public.count() + deleted.count())
     if total == 0:
         raise OAIError("noRecordsMatch", "No records match.")
     if offset >= total:
         raise OAIError("badResumptionToken", "The resumption token points past the end.")
-    if after:
-        # Continue after the last record sent (its change time, then its key): each page is
-        # read from the index, where an offset would read every record before it.
-        changed_at, pk = after
-        documents = documents.filter(
-            Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
-        )
-    page = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: page_size()])
+    page = _page(public, deleted, after)
     tags = _tag_names(page) if verb == "ListRecords" else {}
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
@@ -368,18 +414,20 @@ def admin_email(request) -> str:
 def _respond(verb, root, arguments, request):
     if verb == "Identify":
         identify = _element(root, f"{{{OAI}}}Identify")
-        earliest = (
+        moments = [
             Document.objects.public()
             .with_public_change_time()
-            .aggregate(first=Min("changed_at"))["first"]
-        )
+            .aggregate(first=Min("changed_at"))["first"],
+            withdrawn_documents().aggregate(first=Min("changed_at"))["first"],
+        ]
+        earliest = min(filter(None, moments), default=None)
         for name, value in [
             ("repositoryName", "Commemoration portal"),
             ("baseURL", request.build_absolute_uri("/oai")),
             ("protocolVersion", "2.0"),
             ("adminEmail", admin_email(request)),
             ("earliestDatestamp", datestamp(earliest or timezone.now())),
-            ("deletedRecord", "no"),
+            ("deletedRecord", "persistent"),
             ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
         ]:
             _element(identify, f"{{{OAI}}}{name}", value)

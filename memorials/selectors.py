@@ -138,3 +138,13 @@ def tributes_shown(subject):
         "tributes": approved.filter(kind=Tribute.Kind.MESSAGE)[:TRIBUTE_MESSAGES_SHOWN],
         "candle_count": approved.filter(kind=Tribute.Kind.CANDLE).count(),
     }
+
+
+def withdrawn_event(slug: str):
+    """An event withdrawn after it was public, for its tombstone; None otherwise."""
+    return Event.objects.withdrawn().filter(slug=slug).first()
+
+
+def withdrawn_person(slug: str):
+    """A person withdrawn after they were public (or with their event), for the tombstone."""
+    return Person.objects.withdrawn().select_related("event").filter(slug=slug).first()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import freshness
+from portal.addresses import tombstone
 from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
 
@@ -30,7 +31,13 @@ def event_list(request):
 def event_detail(request, slug):
     event = selectors.event_for_page(request.user, slug)
     if event is None:
-        raise Http404
+        withdrawn = selectors.withdrawn_event(slug)
+        if withdrawn is None:
+            raise Http404
+        name, language = withdrawn.name_for()
+        return tombstone(
+            request, withdrawn, title=name, language=language, date_text=withdrawn.dates_display
+        )
     return _event_page(request, event)
 
 
@@ -80,7 +87,11 @@ def person_list(request):
 def person_detail(request, slug):
     person = selectors.person_for_page(request.user, slug)
     if person is None:
-        raise Http404
+        withdrawn = selectors.withdrawn_person(slug)
+        if withdrawn is None:
+            raise Http404
+        name, language = withdrawn.name_for()
+        return tombstone(request, withdrawn, title=name, language=language)
     return _person_page(request, person)
 
 

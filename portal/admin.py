@@ -9,12 +9,14 @@ version or a crafted POST.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -252,8 +254,28 @@ class EditTokenForm(forms.ModelForm):
         return cleaned
 
 
+WITHDRAWAL_REASON_NEEDED = _(
+    "Give the public reason for withdrawing: it is shown at the item's address instead."
+)
+
+
+class WithdrawalForm(forms.Form):
+    """The withdraw action's confirmation: the public reason shown at the items' addresses."""
+
+    withdrawal_reason = forms.CharField(
+        label=_("Public reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_(
+            "Visitors who follow a link to a withdrawn item see its title, the date it was "
+            "withdrawn and this reason."
+        ),
+        error_messages={"required": WITHDRAWAL_REASON_NEEDED},
+    )
+
+
 class WorkflowAdmin(HistoryAdmin):
-    """Draft → in review → published (now or at a set time) → withdrawn, with two roles."""
+    """Draft → in review → published (now or at a set time) → withdrawn, with two roles.
+    Withdrawing asks for the public reason the item's address shows from then on."""
 
     actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
     # The change form carries the item's last-saved time, so that of two editors saving the
@@ -295,8 +317,26 @@ class WorkflowAdmin(HistoryAdmin):
             readonly.append("published_at")
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        """The public reason for a withdrawal goes beside the status, wherever a model's admin
+        puts it."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("withdrawal_reason" in flatten(options["fields"]) for _n, options in fieldsets):
+            return fieldsets
+        placed = []
+        for name, options in fieldsets:
+            fields = list(options["fields"])
+            for index, field in enumerate(fields):
+                if "status" in flatten([field]):
+                    fields.insert(index + 1, "withdrawal_reason")
+                    break
+            placed.append((name, {**options, "fields": fields}))
+        return placed
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = self._with_withdrawal_reason(
+            super().get_form(request, obj, change=change, **kwargs), self.stored_status(obj)
+        )
         status = form.base_fields.get("status")
         if status is not None:
             allowed = allowed_statuses(request.user, self.model, self.stored_status(obj))
@@ -305,6 +345,25 @@ class WorkflowAdmin(HistoryAdmin):
                 status.help_text = _("Submit for review when ready: a publisher publishes.")
         return form
 
+    @staticmethod
+    def _with_withdrawal_reason(form, stored_status):
+        """Changing the status to withdrawn takes the public reason. (A subclass of the form
+        builds its fields anew: the status choices are narrowed after.)"""
+        if "withdrawal_reason" not in form.base_fields:
+            return form
+
+        class WithdrawalReasonForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                withdrawing = (
+                    cleaned.get("status") == Status.WITHDRAWN and stored_status != Status.WITHDRAWN
+                )
+                if withdrawing and not (cleaned.get("withdrawal_reason") or "").strip():
+                    self.add_error("withdrawal_reason", WITHDRAWAL_REASON_NEEDED)
+                return cleaned
+
+        return WithdrawalReasonForm
+
     @admin.display(description=_("publication"), ordering="published_at")
     def publication(self, item):
         if item.is_scheduled:
@@ -312,12 +371,14 @@ class WorkflowAdmin(HistoryAdmin):
             return _("Scheduled for %(moment)s") % {"moment": moment}
         return item.get_status_display()
 
-    def _move(self, request, queryset, status) -> None:
+    def _move(self, request, queryset, status, **changes) -> None:
         """Save each item, not a bulk update: saving keeps the search index, the feeds' dates
         and the revision history in step."""
         moved = 0
         for item in queryset.exclude(status=status):
             item.status = status
+            for name, value in changes.items():
+                setattr(item, name, value)
             item.save()
             moved += 1
         opts = self.model._meta
@@ -347,7 +408,32 @@ class WorkflowAdmin(HistoryAdmin):
 
     @admin.action(description=_("Withdraw the selected items"), permissions=["publish"])
     def withdraw(self, request, queryset):
-        self._move(request, queryset.filter(status=Status.PUBLISHED), Status.WITHDRAWN)
+        """First a confirmation page that asks for the public reason (as Django's deletion
+        asks for confirmation); the withdrawal itself once it is given."""
+        queryset = queryset.filter(status=Status.PUBLISHED)
+        if not queryset.exists():
+            return self._move(request, queryset, Status.WITHDRAWN)
+        if request.POST.get("post") == "yes":
+            form = WithdrawalForm(request.POST)
+            if form.is_valid():
+                reason = form.cleaned_data["withdrawal_reason"]
+                return self._move(request, queryset, Status.WITHDRAWN, withdrawal_reason=reason)
+        else:
+            form = WithdrawalForm()
+        opts = self.model._meta
+        count = queryset.count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Withdraw %(names)s")
+            % {"names": opts.verbose_name if count == 1 else opts.verbose_name_plural},
+            "subtitle": None,
+            "queryset": queryset,
+            "form": form,
+            "opts": opts,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/withdraw_confirmation.html", context)
 
     @admin.action(description=_("Return the selected items to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):

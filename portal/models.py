@@ -146,3 +146,21 @@ class ContentChange(models.Model):
 
     def __str__(self):
         return self.changed_at.isoformat()
+
+
+class OldAddress(models.Model):
+    """An address an item had before its slug (or a document's year of issue) changed, so that
+    links to it never break: a request that would be 404 there is sent on, 301, to the item's
+    address now, if the item is public (portal/addresses.py)."""
+
+    # The path without language prefix ("/archive/2008/old-slug/"): one item per path.
+    path = models.CharField(max_length=500, unique=True)
+    key = models.CharField(max_length=100, db_index=True)  # "archive.document:12"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"{self.path} → {self.key}"

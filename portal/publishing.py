@@ -8,8 +8,13 @@ with the clock on every query.
 
 Who may move an item where is decided here too (``allowed_statuses``) and enforced by the admin
 (portal/admin.py): editors write and submit for review; publishers publish and withdraw.
+
+Withdrawing an item that was public records when (``withdrawn_at``) and keeps the editors'
+public reason (``withdrawal_reason``): its address then answers 410 Gone with a tombstone
+(portal/addresses.py), and OAI-PMH reports it as deleted. Publishing it again clears the time.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -78,6 +83,20 @@ class PublishableQuerySet(models.QuerySet):
     def public(self):
         return self._with_relations(public_q)
 
+    def withdrawn(self):
+        """Items withdrawn after they were public (``withdrawn_at``), and released items that a
+        relation's withdrawal took off the public site after they were public with it (the
+        people of a withdrawn event): what answers 410 Gone instead of 404."""
+        rule = Q(withdrawn_at__isnull=False) & ~Q(status=Status.PUBLISHED)
+        for relation in self.model.public_with:
+            rule |= released_q() & Q(
+                **{
+                    f"{relation}__withdrawn_at__isnull": False,
+                    f"{relation}__withdrawn_at__gt": models.F("published_at"),
+                }
+            )
+        return self.filter(rule)
+
     def released(self):
         return self._with_relations(released_q)
 
@@ -135,6 +154,18 @@ class Publishable(models.Model):
         ),
     )
 
+    # Set when an item that was public is withdrawn, cleared when it is published again: a
+    # withdrawn item's address answers 410 Gone with its tombstone, never a bare 404.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_(
+            "Public: shown at the item's address once it is withdrawn. Required to withdraw "
+            "an item."
+        ),
+    )
+
     # Relations whose item must be public too, for this one to be (a person's event): the
     # queryset's public() and the instance's public_from both follow them.
     public_with: tuple[str, ...] = ()
@@ -143,14 +174,73 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        changed = []
         # A derived default: publishing without a time means publishing now.
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "published_at"}
+            changed.append("published_at")
+        if self.status == Status.PUBLISHED and self.withdrawn_at is not None:
+            self.withdrawn_at = None  # published again
+            changed.append("withdrawn_at")
+        elif self.status == Status.WITHDRAWN and self.withdrawn_at is None and self._was_public():
+            self.withdrawn_at = timezone.now()
+            changed.append("withdrawn_at")
+        update_fields = kwargs.get("update_fields")
+        if changed and update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
         self.stored_status = self.status
+
+    def clean(self):
+        super().clean()
+        if self.needs_withdrawal_reason:
+            raise ValidationError(
+                {"withdrawal_reason": _("Give the public reason for withdrawing this item.")},
+                code="withdrawal_reason",
+            )
+
+    @property
+    def needs_withdrawal_reason(self) -> bool:
+        """A withdrawal of a published item, or a withdrawn item with a tombstone, without the
+        public reason the tombstone shows."""
+        if self.status != Status.WITHDRAWN or self.withdrawal_reason.strip():
+            return False
+        return (
+            self.withdrawn_at is not None
+            or getattr(self, "stored_status", None) == Status.PUBLISHED
+        )
+
+    def _was_public(self) -> bool:
+        """Whether the item was public until this save: stored as published, its publish time
+        come, and its relations public (or withdrawn themselves, after it was public with
+        them)."""
+        if self.pk is None or getattr(self, "stored_status", None) != Status.PUBLISHED:
+            return False
+        now = timezone.now()
+        if self.published_at is None or self.published_at > now:
+            return False
+        for relation in self.public_with:
+            if getattr(self, f"{relation}_id") is None:
+                continue
+            related = getattr(self, relation)
+            if not related.is_public and related.withdrawn_at is None:
+                return False
+        return True
+
+    def withdrawal(self):
+        """(when, public reason) of the withdrawal that took this item off the public site —
+        its own, or a relation's that it was public with (a person's event) — or None. The
+        instance's ``PublishableQuerySet.withdrawn()``."""
+        if self.status != Status.PUBLISHED:
+            if self.withdrawn_at is None:
+                return None
+            return self.withdrawn_at, self.withdrawal_reason
+        for relation in self.public_with:
+            related = getattr(self, relation) if getattr(self, f"{relation}_id") else None
+            withdrawn_at = related.withdrawn_at if related is not None else None
+            if withdrawn_at and self.published_at and self.published_at < withdrawn_at:
+                return withdrawn_at, related.withdrawal_reason
+        return None
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -114,6 +114,9 @@ MIDDLEWARE = [
     # Public pages from the cache, before the rest (portal/freshness.py): a page is kept with
     # the headers the middleware below gave it, its Content Security Policy included.
     "portal.freshness.PageCacheMiddleware",
+    # An address that would be 404 but is an old address of a public item: 301 to its address
+    # now (portal/addresses.py). Only 404s are looked up.
+    "portal.addresses.OldAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

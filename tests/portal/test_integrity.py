@@ -74,7 +74,7 @@ def test_a_restart_finds_everything_as_the_editor_left_it():
     assert not Document.objects.public().filter(slug=SEED_SLUG).exists()
     assert not Figure.objects.filter(measure="vehicles-destroyed").exists()
     assert Place.objects.get(slug="new-york").name == "New York City"
-    assert Client().get(document.get_absolute_url()).status_code == 404
+    assert Client().get(document.get_absolute_url()).status_code == 410  # withdrawn: gone
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def test_identify(harvester):
     identify = harvester.Identify()
     assert identify.repositoryName == "Commemoration portal"
     assert identify.protocolVersion == "2.0"
-    assert identify.deletedRecord == "no"
+    assert identify.deletedRecord == "persistent"  # withdrawn documents stay as deleted
     assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
     assert identify.baseURL.endswith("/oai")
 
@@ -426,3 +426,103 @@ def test_errors_by_post_are_valid_too(client, seed, method):
         response = send("/oai", data)
         assert schemas.errors(schemas.oai_pmh(), response.content) == []
         assert _error_code(etree.fromstring(response.content)) == code
+
+
+# Deleted records: a document withdrawn after it was public stays in the repository as deleted.
+
+
+def _withdrawn(document, moment):
+    with time_machine.travel(moment, tick=False):
+        document.status = Status.WITHDRAWN
+        document.withdrawal_reason = "Replaced by a corrected release."
+        document.save()
+    return document
+
+
+def _headers(root):
+    return {
+        header.findtext(f"{OAI_NS}identifier"): header for header in root.iter(f"{OAI_NS}header")
+    }
+
+
+def test_a_withdrawn_document_is_a_deleted_record_dated_by_its_withdrawal(client, seed):
+    withdrawn_at = datetime.datetime(2026, 11, 26, 10, 30, tzinfo=datetime.UTC)
+    _withdrawn(seed, withdrawn_at)
+    seed.summary = "A later edit does not move the deletion."
+    seed.save()
+    make_document(title="Never public", status=Status.DRAFT)
+    kept = make_document(title="Still public")
+    for verb in ["ListIdentifiers", "ListRecords"]:
+        root = _valid_response(client, f"verb={verb}&metadataPrefix=oai_dc")
+        headers = _headers(root)
+        assert set(headers) == {SEED_ID, f"oai:commemoration-portal:archive/2010/{kept.slug}"}
+        deleted = headers[SEED_ID]
+        assert deleted.get("status") == "deleted"
+        assert deleted.findtext(f"{OAI_NS}datestamp") == "2026-11-26T10:30:00Z"
+        assert headers[f"oai:commemoration-portal:archive/2010/{kept.slug}"].get("status") is None
+        assert b"Never public" not in etree.tostring(root)
+    records = _valid_response(client, "verb=ListRecords&metadataPrefix=oai_dc")
+    (deleted_record,) = [
+        record
+        for record in records.iter(f"{OAI_NS}record")
+        if record.find(f"{OAI_NS}header").get("status") == "deleted"
+    ]
+    assert deleted_record.find(f"{OAI_NS}metadata") is None
+    assert SEED_TITLE.encode() not in etree.tostring(records)
+    record = _valid_response(
+        client, f"verb=GetRecord&metadataPrefix=oai_dc&identifier={SEED_ID}"
+    ).find(f".//{OAI_NS}record")
+    assert record.find(f"{OAI_NS}header").get("status") == "deleted"
+    assert record.find(f"{OAI_NS}metadata") is None
+    formats = _valid_response(client, f"verb=ListMetadataFormats&identifier={SEED_ID}")
+    assert _error_code(formats) is None
+    identify = _valid_response(client, "verb=Identify")
+    assert identify.findtext(f".//{OAI_NS}deletedRecord") == "persistent"
+
+
+def test_a_harvester_asking_since_the_withdrawal_learns_of_it(client, seed):
+    _withdrawn(seed, datetime.datetime(2026, 11, 26, 10, 30, tzinfo=datetime.UTC))
+    since = _valid_response(
+        client, "verb=ListIdentifiers&metadataPrefix=oai_dc&from=2026-11-26T10:30:00Z"
+    )
+    assert _headers(since)[SEED_ID].get("status") == "deleted"
+    in_set = _valid_response(
+        client, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=kind:press-release&from=2026-11-26"
+    )
+    assert list(_headers(in_set)) == [SEED_ID]
+    after = _valid_response(
+        client, "verb=ListIdentifiers&metadataPrefix=oai_dc&from=2026-11-26T10:30:01Z"
+    )
+    assert _error_code(after) == "noRecordsMatch"
+    # Published again: a record like any other, no longer deleted.
+    seed.status = Status.PUBLISHED
+    seed.save()
+    again = _valid_response(client, f"verb=GetRecord&metadataPrefix=oai_dc&identifier={SEED_ID}")
+    assert again.find(f".//{OAI_NS}header").get("status") is None
+
+
+def test_deleted_and_public_records_share_one_harvest_in_order(client, db, settings):
+    settings.OAI_PAGE_SIZE = 2
+    moments = [datetime.datetime(2026, 11, day, 12, tzinfo=datetime.UTC) for day in (20, 21, 22)]
+    documents = []
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            documents.append(make_document())
+    _withdrawn(documents[0], datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC))
+    _withdrawn(documents[1], datetime.datetime(2026, 11, 21, 18, tzinfo=datetime.UTC))
+    root = _valid_response(client, "verb=ListIdentifiers&metadataPrefix=oai_dc")
+    harvested = []
+    while True:
+        harvested += [
+            (h.findtext(f"{OAI_NS}identifier").rsplit("/", 1)[1], h.get("status"))
+            for h in root.iter(f"{OAI_NS}header")
+        ]
+        token = root.findtext(f".//{OAI_NS}resumptionToken")
+        if not token:
+            break
+        root = _valid_response(client, f"verb=ListIdentifiers&resumptionToken={token}")
+    assert harvested == [
+        (documents[1].slug, "deleted"),  # 21 November, 18:00
+        (documents[2].slug, None),  # 22 November
+        (documents[0].slug, "deleted"),  # 23 November
+    ]

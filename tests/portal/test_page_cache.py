@@ -54,7 +54,7 @@ def test_withdrawing_a_document_removes_it_from_every_cached_page(visitor, seed)
     assert all(SEED_TITLE in visitor.get(url).content.decode() for url in pages)
     seed.status = Status.WITHDRAWN
     seed.save()
-    assert visitor.get(seed.get_absolute_url()).status_code == 404
+    assert visitor.get(seed.get_absolute_url()).status_code == 410  # its tombstone
     assert not any(SEED_TITLE in visitor.get(url).content.decode() for url in pages[:2] + pages[3:])
 
 
