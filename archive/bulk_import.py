@@ -6,7 +6,7 @@ fixtures through ``portal.fixtures``, the generic loader of content beside the b
 
 from django.db import transaction
 
-from portal.fixtures import Row, import_fixture
+from portal.fixtures import Outcome, Row, admin_url, import_fixture
 
 from .importer import import_sources
 
@@ -20,9 +20,15 @@ def import_files(
 
     A dry run does everything in one transaction and rolls it back, so later files see what
     earlier ones would create (documents.json needs organizations.json)."""
-    fixtures = [(name, data) for name, data in files if name.lower().endswith(".json")]
-    texts = [(name, data) for name, data in files if not name.lower().endswith(".json")]
-    rows = []
+    rows, taken = [], []
+    for name, data in files:
+        skipped = _skip_reason(name, data)
+        if skipped:
+            rows.append(Row(name, "", Outcome.SKIPPED, reason=skipped))
+        else:
+            taken.append((name, data))
+    fixtures = [(name, data) for name, data in taken if name.lower().endswith(".json")]
+    texts = [(name, data) for name, data in taken if not name.lower().endswith(".json")]
     with transaction.atomic():
         for name, data in fixtures:
             rows.extend(import_fixture(name, data, user=user))
@@ -41,8 +47,25 @@ def import_files(
                     result.outcome,
                     f"{document.title} ({document.issued_on.isoformat()})" if document else "",
                     result.reason or "; ".join(result.notes),
+                    admin_url(document) if document else "",
                 )
             )
         if dry_run:
             transaction.set_rollback(True)
+    for row in rows:
+        # Only what exists now has a page: not what a dry run would create, nor what a file
+        # with errors would have brought.
+        if row.outcome not in {Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED} or (
+            dry_run and row.outcome == Outcome.CREATED
+        ):
+            row.admin_url = ""
     return rows
+
+
+def _skip_reason(name: str, data: bytes) -> str:
+    """Why the import leaves a file aside, named in its report; "" for a file it reads."""
+    if not name.lower().endswith((".txt", ".json")):
+        return "neither a .txt nor a .json file: not imported"
+    if not data:
+        return "the file is empty: not imported"
+    return ""

@@ -109,6 +109,7 @@ class BulkImportForm(forms.Form):
 
     files = MultipleFileField(
         label=_("Files"),
+        allow_empty_file=True,  # an empty file is named in the report as skipped
         help_text=_(
             "Plain-text documents (.txt) like the seed press release, or JSON fixtures (.json) "
             "as written by dumpdata or export_archive. Several at once."

@@ -23,6 +23,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 
 from . import content
 from .publishing import EDITOR_STATUSES, Publishable, can_publish, may_change_shown
@@ -45,6 +46,13 @@ class Row:
     outcome: Outcome
     item: str = ""
     reason: str = ""
+    admin_url: str = ""  # the item's change page in the admin, once it exists
+
+
+def admin_url(item) -> str:
+    """The admin's change page of a saved item."""
+    opts = item._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
 
 
 def _object_lines(text: str) -> list[int]:
@@ -121,7 +129,7 @@ def _import_object(name, place, deserialized, user) -> Row:
         )
         return Row(name, place, Outcome.FAILED, shown, f"not valid: {problems}")
     if existing is not None and _same(existing, deserialized):
-        return Row(name, place, Outcome.UNCHANGED, shown)
+        return Row(name, place, Outcome.UNCHANGED, shown, admin_url=admin_url(existing))
     try:
         with transaction.atomic():
             item.save()  # not a raw save: index, publish time and history follow
@@ -129,7 +137,8 @@ def _import_object(name, place, deserialized, user) -> Row:
                 getattr(item, field_name).set(values)
     except DatabaseError as error:
         return Row(name, place, Outcome.FAILED, shown, f"could not be saved: {error}")
-    return Row(name, place, Outcome.CREATED if existing is None else Outcome.UPDATED, shown)
+    outcome = Outcome.CREATED if existing is None else Outcome.UPDATED
+    return Row(name, place, outcome, shown, admin_url=admin_url(item))
 
 
 def _refused(item, existing, user) -> str:

@@ -4,11 +4,13 @@ without its fix."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from archive.models import Document
 from memorials.models import Event, Tribute
 from portal.publishing import Status
-from tests.conftest import make_document, make_event
+from tests.conftest import SEED_FILE, make_document, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,40 @@ def test_the_not_staff_message_is_still_throttled(client, django_user_model, set
     locked = client.post(login, {"username": "visitor", "password": "right-pass"})
     assert "Too many failed attempts" in locked.content.decode()
     assert "is not a staff account" not in locked.content.decode()
+
+
+# 8. The bulk import's report links to what it wrote and names the files it skipped.
+
+
+def test_the_import_report_links_to_what_it_created_and_names_skipped_files(publisher_client):
+    url = "/admin/archive/document/import/"
+    files = [
+        SimpleUploadedFile("release.txt", SEED_FILE.read_bytes()),
+        SimpleUploadedFile(
+            "organizations.json", (SEED_FILE.parents[1] / "organizations.json").read_bytes()
+        ),
+        SimpleUploadedFile("empty.txt", b""),
+        SimpleUploadedFile("scan.pdf", b"%PDF-1.4 ..."),
+    ]
+    dry_run = publisher_client.post(url, {"files": files, "language": "en"})
+    html = dry_run.content.decode()
+    assert dry_run.status_code == 200 and 'id="import-report"' in html
+    assert "empty.txt" in html and "the file is empty" in html
+    assert "scan.pdf" in html and "neither a .txt nor a .json file" in html
+    assert (
+        "/admin/archive/document/" not in html.split('id="import-report"')[1].split("</table>")[0]
+    )
+
+    done = publisher_client.post(url, {"token": dry_run.context["token"], "confirm": "1"})
+    document = Document.objects.get()
+    report = done.content.decode().split('id="import-report"')[1].split("</table>")[0]
+    assert f'href="/admin/archive/document/{document.pk}/change/"' in report
+    issuer = document.issuer
+    assert (
+        f'<a href="/admin/archive/organization/{issuer.pk}/change/">organization “{issuer}”</a>'
+        in report
+    )
+    assert report.count("<td>skipped</td>") == 2
 
 
 # 9. Hand-typed admin addresses are never a server error.
