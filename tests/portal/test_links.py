@@ -178,6 +178,14 @@ def test_a_withdrawn_document_answers_410_with_its_tombstone(client):
         assert b"body nobody may read" not in response.content
 
 
+def test_the_tombstone_is_in_the_readers_language(client):
+    document = _withdraw(make_document(slug="gone-in-every-language", issued_on="2010-05-01"))
+    address = document.get_absolute_url()
+    for prefix, words in [("", "Withdrawn on"), ("/az", "geri çəkilib"), ("/ru", "Отозвано")]:
+        html = client.get(f"{prefix}{address}").content.decode()
+        assert words in html and '<time datetime="20' in html and REASON in html
+
+
 def test_withdrawn_events_and_their_people_and_withdrawn_people_answer_410(client):
     event = make_event(name="An event withdrawn", slug="event-withdrawn")
     person = make_person(name="A person of it", slug="person-of-it", event=event)
