@@ -17,13 +17,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# gunicorn says where it serves once the socket is bound (portal/local_server.py), not before.
 run: install
 	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 	$(LOCAL) $(BIN)/python manage.py load_initial_data
 	$(LOCAL) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(LOCAL) $(BIN)/python manage.py create_local_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(LOCAL) $(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(LOCAL) $(BIN)/python manage.py create_local_admin --host $(HOST) --port $(PORT)
+	$(LOCAL) $(BIN)/gunicorn portal.wsgi:application -c python:portal.local_server \
+		--bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install
 	$(BIN)/pytest

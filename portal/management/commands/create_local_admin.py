@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.local_server import browse_url
+
 USERNAME = "admin"
 
 
@@ -15,8 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would happen.")
+        parser.add_argument("--host", default="127.0.0.1", help="Where the site is served.")
+        parser.add_argument("--port", default="8000", help="The port it is served on.")
 
-    def handle(self, *args, dry_run, **options):
+    def handle(self, *args, dry_run, host, port, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "Refusing to create a local admin account in production mode (DEBUG off). "
@@ -35,6 +39,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created the local superuser {USERNAME!r}. Its password, shown only this once:\n"
                 f"\n    {password}\n\n"
-                "Log in at http://127.0.0.1:8000/admin/ and change it under 'Change password'."
+                f"Log in at {browse_url(host, port)}admin/ and change it under 'Change password'."
             )
         )
