@@ -295,11 +295,15 @@ def _tag_names(documents) -> dict[int, list[str]]:
 def _selection(arguments: dict):
     """The public documents and the deleted records the arguments select, each ordered by
     change time and key: (public, deleted)."""
+    select = _selector(arguments)
     public = Document.objects.public().with_public_change_time()
-    return _select(public, arguments), _select(withdrawn_documents(), arguments)
+    return select(public), select(withdrawn_documents())
 
 
-def _select(documents, arguments: dict):
+def _selector(arguments: dict):
+    """What the dates and the set select, as a function of the documents to select from
+    (the arguments are checked once, here)."""
+    conditions, distinct = [], False
     if "from" in arguments or "until" in arguments:
         start = parse_datestamp(arguments["from"], end=False) if "from" in arguments else None
         end = parse_datestamp(arguments["until"], end=True) if "until" in arguments else None
@@ -308,23 +312,32 @@ def _select(documents, arguments: dict):
         if start and end and start[0] > end[0]:
             raise OAIError("badArgument", "from is later than until.")
         if start:
-            documents = documents.filter(changed_at__gte=start[0])
+            conditions.append(Q(changed_at__gte=start[0]))
         if end:
-            documents = documents.filter(changed_at__lte=end[0])
+            conditions.append(Q(changed_at__lte=end[0]))
     spec = arguments.get("set")
     if spec:
         kind, _, value = spec.partition(":")
         if spec == "kind":
             pass  # every document has a kind
         elif spec == "event":
-            documents = documents.filter(public_q("events__")).distinct()
+            conditions.append(public_q("events__"))
+            distinct = True
         elif kind == "kind" and value in Document.Kind.values:
-            documents = documents.filter(kind=value)
+            conditions.append(Q(kind=value))
         elif kind == "event" and Event.objects.public().filter(slug=value).exists():
-            documents = documents.filter(events__slug=value)
+            conditions.append(Q(events__slug=value))
         else:
             raise OAIError("badArgument", f"No such set {spec!r}.")
-    return documents.order_by("changed_at", "pk")
+
+    def select(documents):
+        for condition in conditions:
+            documents = documents.filter(condition)
+        if distinct:
+            documents = documents.distinct()
+        return documents.order_by("changed_at", "pk")
+
+    return select
 
 
 def _page(public, deleted, after) -> list:

@@ -14,6 +14,7 @@ tombstone.
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import TextField
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -68,16 +69,14 @@ def _addressed(model) -> bool:
 def remember_stored_address(sender, instance, raw=False, update_fields=None, **kwargs):
     """Before saving: the address the item has in the database, if saving may change it."""
     instance._stored_address = None
-    if raw or instance.pk is None or not _addressed(sender):
-        return
+    if raw or instance.pk is None or not _addressed(sender) or address_of(instance) is None:
+        return  # new, loaded raw, or without a page of its own (a commemoration)
     stored = _stored(sender, instance.pk)
     instance._stored_address = address_of(stored) if stored is not None else None
 
 
 def _stored(model, pk):
     """The stored row, without its long texts (an address is never made of them)."""
-    from django.db.models import TextField
-
     short = [
         field.attname for field in model._meta.concrete_fields if not isinstance(field, TextField)
     ]
