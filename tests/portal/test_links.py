@@ -330,3 +330,31 @@ def test_a_document_saved_in_place_keeps_no_old_address():
     document.save()
     Document.objects.get(pk=document.pk).save(update_fields=["summary"])
     assert not OldAddress.objects.exists()
+
+
+def test_the_tombstone_is_valid_html_in_every_language(client, tmp_path):
+    import os
+
+    from tests.test_html_validity import _missing, nu_check
+
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"The HTML check cannot run in CI: {missing}")
+        pytest.skip(f"HTML check skipped: {missing}")
+    document = _withdraw(
+        make_document(slug="checked-tombstone", issued_on="2010-05-01"), reason="One.\n\nTwo."
+    )
+    event = _withdraw(make_event(slug="checked-event"))
+    files = []
+    for prefix in LANGUAGES:
+        for name, address in [
+            ("document", "/archive/2010/checked-tombstone/"),
+            ("event", "/events/checked-event/"),
+        ]:
+            response = client.get(f"{prefix}{address}")
+            assert response.status_code == 410
+            files.append(tmp_path / f"{prefix.strip('/') or 'en'}-{name}.html")
+            files[-1].write_bytes(response.content)
+    assert document.withdrawn_at and event.withdrawn_at
+    assert nu_check(files) == []
