@@ -185,7 +185,7 @@ class DocumentForm(EditTokenForm):
 @admin.register(Document)
 class DocumentAdmin(WorkflowAdmin):
     form = DocumentForm
-    list_display = ["title", "issuer", "issued_on", "kind", "language", "publication"]
+    list_display = ["title", "issuer_name", "issued_on", "kind", "language", "publication"]
     list_filter = ["kind", "issuer", IssuedYearFilter, "language", PublicationFilter, TagFilter]
     list_select_related = ["issuer"]
     search_fields = ["title", "body", "summary", "reference_number", "issuer__name", "slug"]
@@ -297,6 +297,12 @@ class DocumentAdmin(WorkflowAdmin):
         if self.stored_status(obj) in {Status.PUBLISHED, Status.WITHDRAWN}:
             return [*readonly, "body"]
         return readonly
+
+    @admin.display(description=_("issuer"), ordering="issuer__name")
+    def issuer_name(self, document):
+        """The issuer's name in a column that wraps: Django keeps a foreign key's column on one
+        line, and a long name pushed the publication column out of a 1366 px screen."""
+        return document.issuer.name
 
     @admin.display(description=_("fixity"))
     def fixity(self, document):
