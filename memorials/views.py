@@ -47,7 +47,9 @@ def _event_page(request, event, tribute_form=None, status=200):
     next_anniversary = event.next_anniversary(today)
     context = {
         "event": event,
-        "metadata": metadata.for_event(event, parts["places"], request),
+        "metadata": metadata.for_event(
+            event, parts["places"], request, commemorations=parts["commemorations"]
+        ),
         "places": parts["places"],
         "figure_groups": selectors.figure_groups(event),
         "commemorations": parts["commemorations"],
