@@ -127,7 +127,7 @@ def throwaway_postgres(url: str) -> tuple[str, str]:
 # Synthetic content -----------------------------------------------------------------------------
 
 
-def build(sizes: dict[str, int]) -> dict:
+def build(sizes: dict[str, int], *, name_variants: bool = True) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -181,7 +181,7 @@ def build(sizes: dict[str, int]) -> dict:
         [
             Person(
                 name=synthetic_name(i),
-                name_variants="\n".join(synthetic_variants(i)),
+                name_variants="\n".join(synthetic_variants(i)) if name_variants else "",
                 slug=f"person-{i}",
                 event=events[i % len(events)],
                 place=places[i % len(places)],
@@ -583,6 +583,11 @@ def main():
     parser.add_argument("--cold", type=int, default=5, help="first requests after a change")
     parser.add_argument("--seconds", type=float, default=5.0, help="per throughput measure")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--no-name-variants",
+        action="store_true",
+        help="people without other spellings: to compare what the spellings cost a search",
+    )
     arguments = parser.parse_args()
 
     sizes = {name: max(3, int(size * arguments.scale)) for name, size in DEFAULT_SIZES.items()}
@@ -602,12 +607,13 @@ def main():
 
     try:
         started = time.perf_counter()
-        built = build(sizes)
+        built = build(sizes, name_variants=not arguments.no_name_variants)
         refresh_statistics()  # as the import commands do after a bulk load
         report = {
             "database": connection.vendor,
             "database_conn_max_age": connection.settings_dict["CONN_MAX_AGE"],
             "sizes": sizes,
+            "name_variants": not arguments.no_name_variants,
             "build_seconds": round(time.perf_counter() - started, 1),
             **built,
             "budgets_ms": BUDGETS_MS,
