@@ -79,7 +79,7 @@ def _name_parts(i: int):
 
 def synthetic_name(i: int) -> str:
     (surname, _), (given, _) = _name_parts(i)
-    return f"{surname} {given} ({i})"
+    return f"{surname} {given}"  # names repeat, as in a real register; slugs tell them apart
 
 
 def synthetic_variants(i: int) -> list[str]:

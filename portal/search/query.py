@@ -14,6 +14,9 @@ from ..models import NameSpelling
 
 MAX_QUERY_CHARACTERS = 200
 MAX_TERMS = 12
+# The spellings one typed name widens to, at most: a common name recorded for thousands of
+# people must not become a query of thousands of alternatives.
+MAX_SPELLINGS = 40
 LONGEST_NAME = 4  # words in the longest name looked up as one
 
 
@@ -114,7 +117,7 @@ def parse_query(raw: str, variants: dict[Phrase, set[Phrase]] | None = None) -> 
     for term in parsed.terms:
         for phrase in list(term.phrases):
             for spelling in sorted(variants.get(phrase, ())):
-                if spelling not in term.phrases:
+                if spelling not in term.phrases and len(term.phrases) < MAX_SPELLINGS:
                     term.phrases.append(spelling)
     return parsed
 

@@ -245,3 +245,16 @@ def test_a_search_reads_only_the_spellings_it_was_typed_with(client, seed):
     assert queries_for("/search/?q=Mamedov+Elchin") == before
     titles, _html = results(client, q="Мамедов Эльчин")
     assert "Məmmədov Elçin" in titles
+
+
+def test_a_common_name_widens_a_query_to_a_bounded_number_of_spellings(db):
+    from portal.search.query import MAX_SPELLINGS, parse_query, variants_of
+
+    for number in range(MAX_SPELLINGS + 20):
+        make_person(
+            name="Məmmədov Elçin", name_variants=f"Mamedov Elchin\nMemmedov Elchin {number}"
+        )
+    parsed = parse_query("Mamedov Elchin", variants_of("Mamedov Elchin"))
+    assert len(parsed.terms) == 1
+    assert ("mamedov", "elchin") in parsed.terms[0].phrases
+    assert len(parsed.terms[0].phrases) == MAX_SPELLINGS
