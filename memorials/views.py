@@ -27,17 +27,24 @@ def event_list(request):
     return render(request, "memorials/event_list.html", {"rows": rows, "today": today})
 
 
+def _withdrawn_or_404(item):
+    """What once was public and was withdrawn has a tombstone; anything else is not found."""
+    if item is None:
+        raise Http404
+    return item
+
+
+def _tombstone(request, item, **details):
+    name, language = item.name_for()
+    return tombstone(request, item, title=name, language=language, **details)
+
+
 @freshness.public_page(per_visitor=True)
 def event_detail(request, slug):
     event = selectors.event_for_page(request.user, slug)
     if event is None:
-        withdrawn = selectors.withdrawn_event(slug)
-        if withdrawn is None:
-            raise Http404
-        name, language = withdrawn.name_for()
-        return tombstone(
-            request, withdrawn, title=name, language=language, date_text=withdrawn.dates_display
-        )
+        withdrawn = _withdrawn_or_404(selectors.withdrawn_event(slug))
+        return _tombstone(request, withdrawn, date_text=withdrawn.dates_display)
     return _event_page(request, event)
 
 
@@ -89,11 +96,7 @@ def person_list(request):
 def person_detail(request, slug):
     person = selectors.person_for_page(request.user, slug)
     if person is None:
-        withdrawn = selectors.withdrawn_person(slug)
-        if withdrawn is None:
-            raise Http404
-        name, language = withdrawn.name_for()
-        return tombstone(request, withdrawn, title=name, language=language)
+        return _tombstone(request, _withdrawn_or_404(selectors.withdrawn_person(slug)))
     return _person_page(request, person)
 
 
