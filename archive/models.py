@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from portal import dates
 from portal.publishing import Publishable, PublishableQuerySet
+from portal.rights import Rights
 from portal.search import SearchData
 from portal.text import CleanText
 
@@ -363,6 +364,13 @@ class Attachment(CleanText, models.Model):
     )
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(_("credit or source"), max_length=300, blank=True)
+    rights = models.CharField(
+        _("rights statement"),
+        max_length=100,
+        choices=Rights.choices,
+        blank=True,
+        help_text=_("Who may reuse the file, and how. Required for images."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, editable=False)

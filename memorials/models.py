@@ -1,6 +1,7 @@
 import calendar
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,7 @@ from taggit.managers import TaggableManager
 from archive.models import Document, Organization
 from portal.naming import NamedInLanguages
 from portal.publishing import Publishable, PublishableQuerySet, public_q
+from portal.rights import Rights
 from portal.search import SearchData
 from portal.text import CleanText, strip_bidi_controls
 
@@ -365,6 +367,35 @@ class Person(CleanText, NamedInLanguages, Publishable):
         related_name="people",
         verbose_name=_("event"),
     )
+    source = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people_sourced",
+        verbose_name=_("source"),
+        help_text=_("The document that gives this person's name, dates and age."),
+    )
+    source_wording = models.TextField(
+        _("source's wording"),
+        blank=True,
+        help_text=_("The source's own words about this person, exactly as they appear in it."),
+    )
+    documents = models.ManyToManyField(
+        Document,
+        blank=True,
+        related_name="people_named",
+        verbose_name=_("documents that name this person"),
+    )
+    portrait = models.ForeignKey(
+        "archive.Attachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("portrait"),
+        help_text=_("One of this person's images, shown at the top of the page."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     attachments = GenericRelation("archive.Attachment")
 
@@ -689,17 +720,60 @@ class TributeQuerySet(models.QuerySet):
         return self.filter(state=Tribute.State.APPROVED)
 
 
-class Tribute(CleanText, models.Model):
-    """A visitor's candle or short message for an event or a person, shown once approved."""
-
-    class Kind(models.TextChoices):
-        CANDLE = "candle", _("Candle")
-        MESSAGE = "message", _("Message")
+class Moderated(models.Model):
+    """What a visitor sends and an editor decides on: waiting, approved or rejected, by whom
+    and when."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for moderation")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    # A keyed hash of the sender's address, for rate limits and spotting abuse; never the address.
+    sender = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject(self):
+        return self.event or self.person
+
+    @property
+    def awaiting_moderation(self) -> bool:
+        """Not shown anywhere yet: receiving it changes no public page (portal/freshness.py)."""
+        return self.state == self.State.PENDING
+
+
+def one_subject(model_name: str):
+    """What a visitor sends concerns exactly one event or one person."""
+    return models.CheckConstraint(
+        condition=Q(event__isnull=False, person__isnull=True)
+        | Q(event__isnull=True, person__isnull=False),
+        name=f"memorials_{model_name}_one_subject",
+    )
+
+
+class Tribute(CleanText, Moderated):
+    """A visitor's candle or short message for an event or a person, shown once approved."""
+
+    class Kind(models.TextChoices):
+        CANDLE = "candle", _("Candle")
+        MESSAGE = "message", _("Message")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="tributes"
@@ -710,12 +784,6 @@ class Tribute(CleanText, models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CANDLE)
     name = models.CharField(_("name"), max_length=100, blank=True)
     text = models.TextField(_("message"), max_length=1000, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
-    )
-    # A keyed hash of the sender's address, for rate limits and spotting abuse; never the address.
-    sender = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     objects = TributeQuerySet.as_manager()
 
@@ -724,12 +792,7 @@ class Tribute(CleanText, models.Model):
         verbose_name = _("tribute")
         verbose_name_plural = _("tributes")
         constraints = [
-            # A tribute honours exactly one event or one person.
-            models.CheckConstraint(
-                condition=Q(event__isnull=False, person__isnull=True)
-                | Q(event__isnull=True, person__isnull=False),
-                name="memorials_tribute_one_subject",
-            ),
+            one_subject("tribute"),
             # A message without words is a candle.
             models.CheckConstraint(
                 condition=~Q(kind="message") | ~Q(text=""),
@@ -745,11 +808,183 @@ class Tribute(CleanText, models.Model):
         self.name = strip_bidi_controls(self.name)
         self.text = strip_bidi_controls(self.text)
 
-    @property
-    def subject(self):
-        return self.event or self.person
 
-    @property
-    def awaiting_moderation(self) -> bool:
-        """Not shown anywhere yet: receiving it changes no public page (portal/freshness.py)."""
-        return self.state == self.State.PENDING
+class PersonRelationQuerySet(models.QuerySet):
+    def public(self):
+        """Relations between two people who are both public."""
+        return self.filter(person__in=Person.objects.public(), relative__in=Person.objects.public())
+
+
+class PersonRelation(models.Model):
+    """Family: ``relative`` is the ``person``'s ``kind`` ("Aliyev Rauf is the parent of …").
+    Recorded once; the person's page shows it from either side (``reverse_kind``)."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        SPOUSE = "spouse", _("spouse")
+        SIBLING = "sibling", _("brother or sister")
+        RELATIVE = "relative", _("relative")
+
+    REVERSE = {Kind.PARENT: Kind.CHILD, Kind.CHILD: Kind.PARENT}
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relations", verbose_name=_("person")
+    )
+    relative = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("relative")
+    )
+    kind = models.CharField(_("relation"), max_length=10, choices=Kind.choices)
+    source = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source"),
+    )
+
+    objects = PersonRelationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family relation")
+        verbose_name_plural = _("family relations")
+        constraints = [
+            # One relation between two people, whichever way it was entered.
+            models.UniqueConstraint(
+                fields=["person", "relative"], name="memorials_personrelation_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")),
+                name="memorials_personrelation_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.relative} ({self.get_kind_display()} of {self.person})"
+
+    @classmethod
+    def reverse_kind(cls, kind: str) -> str:
+        return cls.REVERSE.get(kind, kind)
+
+
+class NameMention(models.Model):
+    """A document whose text contains one of a person's recorded spellings: a suggestion to
+    editors, computed when the document or the person is saved, never shown to visitors until
+    an editor links the document to the person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="mentions")
+    spelling = models.CharField(_("spelling found"), max_length=200)
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("name found in a document")
+        verbose_name_plural = _("names found in documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "document"], name="memorials_namemention_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.spelling} in {self.document}"
+
+
+class VisitorSubmission(CleanText, Moderated):
+    """What a visitor writes about a person or an event. The email address is for the
+    editors' reply only: no public page, feed, API, export, bag or harvest carries it."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    shown_name = models.CharField(
+        _("name to show"),
+        max_length=100,
+        help_text=_("How the page names you if your words are published."),
+    )
+    email = models.EmailField(
+        _("email address"),
+        help_text=_("Only the editors see it, to reply to you. It is never published."),
+    )
+    text = models.TextField(_("text"), max_length=5000)
+    reason = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        help_text=_("Why it was rejected: kept for the editors, not shown to visitors."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        # A visitor's text may not reorder the page around it (right-to-left overrides).
+        self.shown_name = strip_bidi_controls(self.shown_name)
+        self.text = strip_bidi_controls(self.text)
+
+
+class TestimonyQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(state=Moderated.State.APPROVED)
+
+
+class Testimony(VisitorSubmission):
+    """A visitor's memory of a person or an event, with an optional photo, shown attributed to
+    the name they chose once an editor approves it."""
+
+    relation = models.CharField(
+        _("relation to the person"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: daughter, neighbour, colleague, witness."),
+    )
+    photo = models.FileField(_("photo"), upload_to="testimonies/", max_length=255, blank=True)
+    photo_display = models.FileField(max_length=255, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_description = models.CharField(_("what the photo shows"), max_length=300, blank=True)
+    photo_consent = models.BooleanField(
+        _("consent to publish the photo"),
+        default=False,
+    )
+    photo_rights = models.CharField(
+        _("rights to the photo"), max_length=100, choices=Rights.choices, blank=True
+    )
+
+    objects = TestimonyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        constraints = [
+            one_subject("testimony"),
+            # A photo is published only with its sender's consent and their rights choice.
+            models.CheckConstraint(
+                condition=Q(photo="") | Q(photo_consent=True) & ~Q(photo_rights=""),
+                name="memorials_testimony_photo_consented",
+            ),
+        ]
+        permissions = [
+            ("moderate_testimony", _("Can approve and reject testimonies")),
+        ]
+
+    def __str__(self):
+        return f"Testimony from {self.shown_name}"
+
+
+class CorrectionRequest(VisitorSubmission):
+    """A visitor's report that something on a page is wrong: for the editors only."""
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        constraints = [one_subject("correctionrequest")]
+
+    def __str__(self):
+        return f"Correction request from {self.shown_name}"

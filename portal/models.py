@@ -120,6 +120,46 @@ class NameSpelling(models.Model):
         return self.phrase
 
 
+class NameWordQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """The words that may match visitors' queries now (an unpublished name must not)."""
+        now = now or timezone.now()
+        return self.filter(Q(public_from__isnull=True) | Q(public_from__lte=now))
+
+
+class NameWord(models.Model):
+    """One word of one item's recorded names, with the keys that let a name be found however
+    it is spelled (portal/search/sounds.py): ``word`` as folded ("memmedov"), ``spelling``
+    with transliteration digraphs and doubled letters normalised ("memedov"), ``sound`` the
+    phonetic key that "Mammadov", "Mamedov", "Мамедов" and "Məmmədov" share. Written when the
+    item is indexed, so a query never computes a key for any name but its own."""
+
+    model = models.CharField(max_length=100)  # "memorials.person"
+    object_id = models.PositiveBigIntegerField()
+    word = models.CharField(max_length=100)
+    spelling = models.CharField(max_length=100)
+    sound = models.CharField(max_length=100)
+    # As for NameSpelling: when the word may match visitors' queries.
+    public_from = models.DateTimeField(null=True, blank=True)
+
+    objects = NameWordQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # A query looks words up by their sound, within one model or across all.
+            models.Index(fields=["sound", "model"], name="portal_nameword_sound"),
+            models.Index(fields=["model", "object_id"], name="portal_nameword_item"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "object_id", "word"], name="portal_nameword_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
 class ContentChange(models.Model):
     """Moments at which the public content changes (portal/freshness.py).
 
