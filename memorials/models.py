@@ -28,6 +28,11 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def quoted_in(wording: str, text: str) -> bool:
+    """Whether ``wording`` appears in ``text``, however either breaks its lines or spaces."""
+    return " ".join(wording.split()) in " ".join(text.split())
+
+
 def places_and_parents(places) -> list:
     """The places, and the larger places containing them, for re-indexing: whether a place is
     public depends on what names it and the places within it."""
@@ -455,6 +460,30 @@ class Person(CleanText, NamedInLanguages, Publishable):
     @property
     def death_display(self) -> str:
         return anniversaries.format_partial_date(self.death_date, self.death_precision)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.source_wording.strip():
+            if self.source_id is None:
+                errors["source"] = _("Choose the document these words are quoted from.")
+            elif not quoted_in(self.source_wording, self.source.body):
+                errors["source_wording"] = _(
+                    "These words do not appear in the source's text: quote them exactly."
+                )
+        if self.portrait_id is not None and not self._portrait_is_own_image():
+            errors["portrait"] = _("The portrait must be one of this person's own images.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _portrait_is_own_image(self) -> bool:
+        portrait = self.portrait
+        return (
+            self.pk is not None
+            and portrait.kind == portrait.Kind.IMAGE
+            and portrait.object_id == self.pk
+            and portrait.content_type.model_class() is Person
+        )
 
 
 class CommemorationQuerySet(PublishableQuerySet):
