@@ -97,7 +97,7 @@ class AttachmentForm(forms.ModelForm):
 
     class Meta:
         model = Attachment
-        fields = ["file", "alt_text", "caption", "credit", "position"]
+        fields = ["file", "alt_text", "caption", "credit", "rights", "position"]
 
     prepared = None
 
@@ -118,6 +118,8 @@ class AttachmentForm(forms.ModelForm):
         kind = self.prepared.kind if self.prepared else self.instance.kind
         if kind == media.IMAGE and not cleaned.get("alt_text", "").strip():
             self.add_error("alt_text", _("Describe the image for people who cannot see it."))
+        if kind == media.IMAGE and not cleaned.get("rights"):
+            self.add_error("rights", _("Say who may reuse the image, and how."))
         return cleaned
 
     def save(self, commit=True):
@@ -145,7 +147,7 @@ class AttachmentInline(GenericStackedInline):
     form = AttachmentForm
     formset = AttachmentFormSet
     extra = 0
-    fields = ["preview", "file", "alt_text", "caption", "credit", "position", "details"]
+    fields = ["preview", "file", "alt_text", "caption", "credit", "rights", "position", "details"]
     readonly_fields = ["preview", "details"]
 
     @admin.display(description=_("preview"))

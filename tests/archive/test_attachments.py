@@ -64,6 +64,8 @@ def upload(client, document, name, content, **fields):
         "0-alt_text": fields.get("alt_text", ""),
         "0-caption": fields.get("caption", ""),
         "0-credit": "",
+        # Images need a rights statement, as they need alt text (a default for the others).
+        "0-rights": fields.get("rights", "https://creativecommons.org/licenses/by/4.0/"),
         "0-position": "0",
     }
     data = document_form(
