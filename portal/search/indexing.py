@@ -9,7 +9,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from .. import dates, freshness
 from ..folding import fold, words
-from ..models import NameSpelling, SearchEntry, SearchEntryTag
+from ..models import NameSpelling, NameWord, SearchEntry, SearchEntryTag
+from . import sounds
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ def index(instance) -> SearchEntry | None:
     data = instance.search_data()
     key = entry_key(instance)
     if type(instance) in _named:
-        record_spellings(key, instance.name_spellings())
+        spellings = instance.name_spellings()
+        record_spellings(key, spellings)
+        record_words(instance, spellings)
     if data is None:
         SearchEntry.objects.filter(key=key).delete()
         return None
@@ -112,6 +115,7 @@ def index(instance) -> SearchEntry | None:
 def unindex(instance):
     SearchEntry.objects.filter(key=entry_key(instance)).delete()
     NameSpelling.objects.filter(key=entry_key(instance)).delete()
+    NameWord.objects.filter(model=instance._meta.label_lower, object_id=instance.pk).delete()
 
 
 def record_spellings(key: str, spellings) -> None:
@@ -126,6 +130,35 @@ def record_spellings(key: str, spellings) -> None:
         NameSpelling.objects.bulk_create(
             [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases]
         )
+
+
+def record_words(instance, spellings) -> None:
+    """Keep the words of one item's names with their keys (portal/search/sounds.py), so a
+    name is found however it is typed; ``spellings`` as for ``record_spellings``."""
+    model = instance._meta.label_lower
+    NameWord.objects.filter(model=model, object_id=instance.pk).delete()
+    if spellings is None:
+        return
+    names, public_from = spellings
+    rows = {}
+    for name in names:
+        for token in sounds.tokens(name):
+            word, spelling, sound = sounds.keys(token)
+            if word and sound and len(word) <= 100:
+                rows.setdefault(word, (spelling[:100], sound[:100]))
+    NameWord.objects.bulk_create(
+        [
+            NameWord(
+                model=model,
+                object_id=instance.pk,
+                word=word,
+                spelling=spelling,
+                sound=sound,
+                public_from=public_from,
+            )
+            for word, (spelling, sound) in rows.items()
+        ]
+    )
 
 
 def reindex(instances):
@@ -172,6 +205,7 @@ def rebuild(stdout=None) -> dict[str, int]:
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         NameSpelling.objects.all().delete()
+        NameWord.objects.all().delete()
         for model in _registry:
             written = 0
             for instance in model._default_manager.all().iterator(chunk_size=500):

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from rapidfuzz import fuzz
 
 from ..folding import words
 from ..models import NameSpelling
+from . import names
 
 MAX_QUERY_CHARACTERS = 200
 MAX_TERMS = 12
@@ -74,6 +76,10 @@ def variants_of(raw: str) -> dict[Phrase, set[Phrase]]:
     for group in groups.values():
         for phrase in group & candidates:
             spellings.setdefault(phrase, set()).update(group)
+    # Each word also stands for the recorded name words that sound like it ("Mamedov" for
+    # "Məmmədov"), whatever item they belong to.
+    for word, sounding in names.words_sounding_like(sorted(set(flat))).items():
+        spellings.setdefault((word,), set()).update((other,) for other in sounding)
     return spellings
 
 
@@ -116,10 +122,17 @@ def parse_query(raw: str, variants: dict[Phrase, set[Phrase]] | None = None) -> 
     parsed.excluded = parsed.excluded[:MAX_TERMS]
     for term in parsed.terms:
         for phrase in list(term.phrases):
-            for spelling in sorted(variants.get(phrase, ())):
+            for spelling in closest_first(phrase, variants.get(phrase, ())):
                 if spelling not in term.phrases and len(term.phrases) < MAX_SPELLINGS:
                     term.phrases.append(spelling)
     return parsed
+
+
+def closest_first(phrase: Phrase, spellings) -> list[Phrase]:
+    """The other spellings of a phrase, the closest to it first: a query keeps at most
+    ``MAX_SPELLINGS`` of them."""
+    typed = " ".join(phrase)
+    return sorted(spellings, key=lambda other: (-fuzz.ratio(typed, " ".join(other)), other))
 
 
 def _merge_names(terms: list[Term], run: list[int], variants) -> None:
