@@ -44,14 +44,30 @@ DEFAULT_SIZES = {
     "commemorations": 5_000,
     "figures": 10_000,
 }
-BUDGETS_MS = {"page_p95": 30, "search_p95_sqlite": 100, "search_p95_postgresql": 50, "304_p95": 5}
+BUDGETS_MS = {
+    "page_p95": 30,
+    "search_p95_sqlite": 100,
+    "search_p95_postgresql": 50,
+    "304_p95": 5,
+    "name_search_cold_p95": 100,
+}
+# Searches for a name, judged cold too (issue 15): the first request after a change.
+NAME_SEARCHES = {
+    "search_name",
+    "search_name_unrecorded",
+    "people_search",
+    "people_search_full_name",
+    "people_search_unrecorded",
+    "api_people_search",
+}
 # Reported, not judged: the framework's floor, and a harvest's next page, which is cold in every
 # request (the budgets are for pages asked again; cold figures are reported for all pages).
 NOT_JUDGED = {"healthz", "oai_list_records_resumed"}
 
 
 # Synthetic names for the register (never shown anywhere but in this throwaway database):
-# Azerbaijani surnames and given names, with the spellings relatives type them in.
+# common Azerbaijani surnames and given names, each with the spellings relatives type them in
+# (English, English from Russian, Russian). Combined, they repeat as names do in a register.
 SURNAMES = {
     "Məmmədov": ["Mammadov", "Mamedov", "Мамедов"],
     "Əliyev": ["Aliyev", "Aliev", "Алиев"],
@@ -61,14 +77,60 @@ SURNAMES = {
     "İsmayılov": ["Ismayilov", "Ismailov", "Исмаилов"],
     "Cəfərov": ["Jafarov", "Dzhafarov", "Джафаров"],
     "Rzayev": ["Rzayev", "Rzaev", "Рзаев"],
+    "Abbasov": ["Abbasov", "Abbasov", "Аббасов"],
+    "Rəhimov": ["Rahimov", "Ragimov", "Рагимов"],
+    "Kərimov": ["Karimov", "Kerimov", "Керимов"],
+    "Babayev": ["Babayev", "Babaev", "Бабаев"],
+    "Bağırov": ["Baghirov", "Bagirov", "Багиров"],
+    "Vəliyev": ["Valiyev", "Veliev", "Велиев"],
+    "Hacıyev": ["Hajiyev", "Gadzhiev", "Гаджиев"],
+    "Orucov": ["Orujov", "Orudzhev", "Оруджев"],
+    "Mehdiyev": ["Mehdiyev", "Mekhtiev", "Мехтиев"],
+    "Nəbiyev": ["Nabiyev", "Nabiev", "Набиев"],
+    "Zeynalov": ["Zeynalov", "Zeinalov", "Зейналов"],
+    "Əhmədov": ["Ahmadov", "Akhmedov", "Ахмедов"],
+    "Süleymanov": ["Suleymanov", "Suleimanov", "Сулейманов"],
+    "Musayev": ["Musayev", "Musaev", "Мусаев"],
+    "Qurbanov": ["Gurbanov", "Kurbanov", "Курбанов"],
+    "Tağıyev": ["Taghiyev", "Tagiev", "Тагиев"],
+    "Əsgərov": ["Asgarov", "Askerov", "Аскеров"],
+    "İbrahimov": ["Ibrahimov", "Ibragimov", "Ибрагимов"],
+    "Xəlilov": ["Khalilov", "Khalilov", "Халилов"],
+    "Əkbərov": ["Akbarov", "Akperov", "Акперов"],
+    "Rəsulov": ["Rasulov", "Rasulov", "Расулов"],
+    "Heydərov": ["Heydarov", "Geydarov", "Гейдаров"],
 }
 GIVEN_NAMES = {
     "Elçin": ["Elchin", "Эльчин"],
     "Rəşad": ["Rashad", "Рашад"],
     "Vüqar": ["Vugar", "Вугар"],
     "Şahin": ["Shahin", "Шахин"],
-    "Tofiq": ["Tofik", "Тофик"],
+    "Tofiq": ["Tofig", "Тофик"],
     "Xəyal": ["Khayal", "Хаял"],
+    "Fərid": ["Farid", "Фарид"],
+    "Nicat": ["Nijat", "Ниджат"],
+    "Cavid": ["Javid", "Джавид"],
+    "Tural": ["Tural", "Турал"],
+    "Orxan": ["Orkhan", "Орхан"],
+    "Rafiq": ["Rafig", "Рафик"],
+    "Şamil": ["Shamil", "Шамиль"],
+    "Aqil": ["Agil", "Агиль"],
+    "Bəxtiyar": ["Bakhtiyar", "Бахтияр"],
+    "Həsən": ["Hasan", "Гасан"],
+    "Hüseyn": ["Huseyn", "Гусейн"],
+    "Əli": ["Ali", "Али"],
+    "Fikrət": ["Fikrat", "Фикрет"],
+    "Zaur": ["Zaur", "Заур"],
+    "Yaşar": ["Yashar", "Яшар"],
+    "Səməd": ["Samad", "Самед"],
+    "Azər": ["Azar", "Азер"],
+    "Aydın": ["Aydin", "Айдын"],
+    "İlqar": ["Ilgar", "Ильгар"],
+    "Mübariz": ["Mubariz", "Мубариз"],
+    "Elnur": ["Elnur", "Эльнур"],
+    "Ramil": ["Ramil", "Рамиль"],
+    "Elşən": ["Elshan", "Эльшан"],
+    "Fəxri": ["Fakhri", "Фахри"],
 }
 
 
@@ -261,6 +323,11 @@ def measure_pages(repeat: int, cold_repeat: int) -> dict:
         "search": "/search/?q=remembrance",
         "search_name": "/search/?q=Mamedov+Elchin",
         "people_search": "/people/?q=Mammadov",
+        # Spellings no editor recorded: found by their sound alone.
+        "people_search_full_name": "/people/?q=" + urllib.parse.quote("Эльчин Мамедов"),
+        "people_search_unrecorded": "/people/?q=Memmedov+Elcin",
+        "search_name_unrecorded": "/search/?q=Guseinov+Vuqar",
+        "api_people_search": "/api/people/?q=Dzhafarov",
         "calendar_ics": "/calendar.ics",
         "feed_documents": "/feeds/documents/",
         "sitemap": "/sitemap-documents.xml",
@@ -298,6 +365,7 @@ def measure_pages(repeat: int, cold_repeat: int) -> dict:
             "queries": cold_queries,
             "cached_queries": warm_queries,
             "cold_p50_ms": round(statistics.median(cold), 2),
+            "cold_p95_ms": round(percentile(cold, 0.95), 2),
             "cold_max_ms": round(max(cold), 2),
             "p50_ms": round(statistics.median(warm), 2),
             "p95_ms": round(percentile(warm, 0.95), 2),
@@ -323,6 +391,9 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
         checks[f"{name}_p95"] = {"ms": entry["p95_ms"], "budget": budget}
         if "304_p95_ms" in entry:
             checks[f"{name}_304_p95"] = {"ms": entry["304_p95_ms"], "budget": BUDGETS_MS["304_p95"]}
+        if name in NAME_SEARCHES:
+            budget = BUDGETS_MS["name_search_cold_p95"]
+            checks[f"{name}_cold_p95"] = {"ms": entry["cold_p95_ms"], "budget": budget}
     for entry in checks.values():
         entry["ok"] = entry["ms"] <= entry["budget"]
     for page in ["document", "event"]:
@@ -588,9 +659,22 @@ def main():
         action="store_true",
         help="people without other spellings: to compare what the spellings cost a search",
     )
+    parser.add_argument(
+        "--size",
+        action="append",
+        default=[],
+        metavar="KIND=N",
+        help="one kind's size regardless of --scale: --size people=50000 measures the register "
+        "at its full size beside a small archive",
+    )
     arguments = parser.parse_args()
 
     sizes = {name: max(3, int(size * arguments.scale)) for name, size in DEFAULT_SIZES.items()}
+    for given in arguments.size:
+        kind, _, number = given.partition("=")
+        if kind not in DEFAULT_SIZES or not number.isdigit():
+            parser.error(f"--size takes KIND=N with KIND one of {', '.join(DEFAULT_SIZES)}")
+        sizes[kind] = max(3, int(number))
     var_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     database_url, postgres_name = os.environ.get("DATABASE_URL", ""), None
     if database_url:
