@@ -1,12 +1,22 @@
 """Bulk import from the admin: plain-text documents and JSON fixtures, dry run first.
 
 Texts go through ``archive.importer.import_sources``, the engine of ``import_documents``;
-fixtures through ``portal.fixtures``, the generic loader of content beside the bags'.
+fixtures through ``portal.fixtures``, the generic loader of content beside the bags'; other
+files through the importer an app offers for their ending (``portal.fixtures.file_importer``:
+registers of people as .csv or .xlsx, from memorials), after the fixtures and texts they may
+refer to.
 """
 
 from django.db import transaction
 
-from portal.fixtures import Outcome, Row, admin_url, import_fixture
+from portal.fixtures import (
+    Outcome,
+    Row,
+    admin_url,
+    file_importer,
+    file_importer_endings,
+    import_fixture,
+)
 
 from .importer import import_sources
 
@@ -28,7 +38,8 @@ def import_files(
         else:
             taken.append((name, data))
     fixtures = [(name, data) for name, data in taken if name.lower().endswith(".json")]
-    texts = [(name, data) for name, data in taken if not name.lower().endswith(".json")]
+    texts = [(name, data) for name, data in taken if name.lower().endswith(".txt")]
+    offered = [(name, data) for name, data in taken if file_importer(name)]
     with transaction.atomic():
         for name, data in fixtures:
             rows.extend(import_fixture(name, data, user=user))
@@ -50,6 +61,8 @@ def import_files(
                     admin_url(document) if document else "",
                 )
             )
+        for name, data in offered:
+            rows.extend(file_importer(name)(name, data, user=user, dry_run=dry_run))
         if dry_run:
             transaction.set_rollback(True)
     for row in rows:
@@ -64,8 +77,9 @@ def import_files(
 
 def _skip_reason(name: str, data: bytes) -> str:
     """Why the import leaves a file aside, named in its report; "" for a file it reads."""
-    if not name.lower().endswith((".txt", ".json")):
-        return "neither a .txt nor a .json file: not imported"
+    if not name.lower().endswith((".txt", ".json")) and not file_importer(name):
+        others = "".join(f" nor {ending}" for ending in file_importer_endings())
+        return f"neither a .txt nor a .json file{others}: not imported"
     if not data:
         return "the file is empty: not imported"
     return ""

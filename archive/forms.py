@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.fixtures import file_importer_descriptions, file_importer_endings
+
 from .models import Document, Language
 
 
@@ -132,6 +134,15 @@ class BulkImportForm(forms.Form):
         required=False,
         help_text=_("The portal never guesses a date."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The files other apps offer to read too (registers of people as spreadsheets).
+        endings = file_importer_endings()
+        if endings:
+            files = self.fields["files"]
+            files.widget.attrs["accept"] = ",".join([".txt", ".json", *endings])
+            files.help_text = " ".join([str(files.help_text), *file_importer_descriptions()])
 
     def clean_files(self):
         from .bulk_import import MAX_UPLOAD_BYTES

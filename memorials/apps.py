@@ -42,3 +42,17 @@ class MemorialsConfig(AppConfig):
         )
         content.register(Figure, importable=True)
         content.register(Tribute, moderated=True)
+
+        # Registers of people as spreadsheets, read by the admin's bulk import too.
+        from portal.fixtures import register_file_importer
+
+        from .registers import ENDINGS, import_for_admin
+
+        register_file_importer(
+            list(ENDINGS),
+            import_for_admin,
+            _(
+                "Registers of people as spreadsheets (.csv, .xlsx), with the columns "
+                "export_people writes; new people come in as drafts."
+            ),
+        )

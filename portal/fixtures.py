@@ -17,6 +17,7 @@ from a browser needs on top of it:
 
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import serializers
@@ -53,6 +54,39 @@ def admin_url(item) -> str:
     """The admin's change page of a saved item."""
     opts = item._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+
+
+# Importers that apps offer the admin's bulk import for other kinds of file, by the ending of
+# the file's name: memorials offers its registers of people for ".csv" and ".xlsx" (registered
+# from its ready()), which neither the kernel nor archive may name. An importer is called as
+# ``importer(name, data, user=…, dry_run=…)`` and returns the report's rows, all or nothing.
+FileImporter = Callable[..., list[Row]]
+_file_importers: dict[str, tuple[FileImporter, str]] = {}
+
+
+def register_file_importer(endings: list[str], importer: FileImporter, description: str) -> None:
+    """Offer ``importer`` for files whose names end with one of ``endings`` (".csv");
+    ``description`` names those files for the upload form ("registers of people (.csv)")."""
+    for ending in endings:
+        _file_importers[ending.lower()] = (importer, description)
+
+
+def file_importer(name: str) -> FileImporter | None:
+    """The importer an app offers for a file of this name, or None."""
+    for ending, (importer, _description) in _file_importers.items():
+        if name.lower().endswith(ending):
+            return importer
+    return None
+
+
+def file_importer_endings() -> list[str]:
+    return list(_file_importers)
+
+
+def file_importer_descriptions() -> list[str]:
+    """What the registered importers read, once each, in the order they were registered."""
+    descriptions = [str(description) for _importer, description in _file_importers.values()]
+    return list(dict.fromkeys(descriptions))
 
 
 def _object_lines(text: str) -> list[int]:
