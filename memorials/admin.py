@@ -1,4 +1,13 @@
+import functools
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
@@ -14,7 +23,17 @@ from portal.admin import (
 )
 
 from .checks import check_document, documents_by_claim
-from .models import Commemoration, Event, Figure, Person, Place, Tribute
+from .models import (
+    Commemoration,
+    CorrectionRequest,
+    Event,
+    Figure,
+    Moderated,
+    Person,
+    Place,
+    Testimony,
+    Tribute,
+)
 
 NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
@@ -151,32 +170,77 @@ class FigureAdmin(ShownRecordAdmin, HistoryAdmin):
         return figure.value_display
 
 
-@admin.register(Tribute)
-class TributeAdmin(HandTypedAddressesAdmin, admin.ModelAdmin):
-    list_display = ["created_at", "subject", "kind", "name", "excerpt", "state"]
-    list_filter = ["state", "kind", "event"]
-    list_select_related = ["event", "person"]
-    search_fields = ["name", "text"]
-    readonly_fields = ["event", "person", "kind", "name", "text", "created_at"]
-    fields = ["event", "person", "kind", "name", "text", "created_at", "state"]
-    actions = ["approve", "reject"]
+class ModeratedAdmin(HandTypedAddressesAdmin, admin.ModelAdmin):
+    """What visitors send (tributes, testimonies, correction requests): a queue by state, with
+    the number waiting in its title, and who decided on each and when."""
+
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
-        return False  # tributes come from visitors
+        return False  # visitors send them
 
     @admin.display(description=_("for"))
-    def subject(self, tribute):
-        return tribute.subject
+    def subject(self, item):
+        return item.subject
 
     @admin.display(description=_("message"))
-    def excerpt(self, tribute):
-        return tribute.text[:80] + ("…" if len(tribute.text) > 80 else "")
+    def excerpt(self, item):
+        return item.text[:80] + ("…" if len(item.text) > 80 else "")
+
+    def decide(self, request, queryset, state, **changes) -> int:
+        """Set ``state`` on the items not yet in it, recording who decided and when."""
+        changed = queryset.exclude(state=state).update(
+            state=state, decided_by=request.user, decided_at=timezone.now(), **changes
+        )
+        if changed:
+            freshness.touch()  # update() sends no signal; the pages showing them change
+        return changed
+
+    def save_model(self, request, obj, form, change):
+        if "state" in form.changed_data:
+            obj.decided_by, obj.decided_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        waiting = self.model.objects.filter(state=Moderated.State.PENDING).count()
+        title = _("%(items)s: %(count)d waiting for moderation") % {
+            "items": capfirst(self.model._meta.verbose_name_plural),
+            "count": waiting,
+        }
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+
+@admin.register(Tribute)
+class TributeAdmin(ModeratedAdmin):
+    list_display = ["created_at", "subject", "kind", "name", "excerpt", "state", "decided_by"]
+    list_filter = ["state", "kind", "event"]
+    list_select_related = ["event", "person", "decided_by"]
+    search_fields = ["name", "text"]
+    readonly_fields = [
+        "event",
+        "person",
+        "kind",
+        "name",
+        "text",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    fields = [
+        "event",
+        "person",
+        "kind",
+        "name",
+        "text",
+        "created_at",
+        "state",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["approve", "reject"]
 
     def _moderate(self, request, queryset, state, verb):
-        changed = queryset.exclude(state=state).update(state=state)
-        if changed:
-            freshness.touch()  # update() sends no signal; the pages showing tributes change
+        changed = self.decide(request, queryset, state)
         self.message_user(request, f"{changed} tribute(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description=_("Approve the selected tributes"))
@@ -247,3 +311,150 @@ class DocumentAdmin(ArchiveDocumentAdmin):
 
 admin.site.unregister(Document)
 admin.site.register(Document, DocumentAdmin)
+
+
+# Visitors' testimonies and correction requests (memorials/testimonies.py). The email address
+# is shown here, to editors, and nowhere else.
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why they are rejected: kept for the editors, not shown to visitors."),
+    )
+
+
+class DecisionForm(forms.ModelForm):
+    """The change form: a rejection states its reason."""
+
+    def clean(self):
+        cleaned = super().clean()
+        rejected = cleaned.get("state") == Moderated.State.REJECTED
+        if rejected and "reason" in self.fields and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why it is rejected."))
+        return cleaned
+
+
+class VisitorSubmissionAdmin(ModeratedAdmin):
+    form = DecisionForm
+    list_filter = ["state", "event"]
+    list_select_related = ["event", "person", "decided_by"]
+    search_fields = ["shown_name", "email", "text"]
+    actions = ["approve", "reject"]
+    # What the visitor sent stays as they sent it; editors decide, and say why.
+    sent_fields = ["event", "person", "shown_name", "email", "text", "created_at"]
+    decision_fields = ["state", "reason", "decided_by", "decided_at"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.sent_fields, *self.decision_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        decided = ["decided_by", "decided_at"]
+        if not self.has_moderate_permission(request):
+            decided = ["state", "reason", *decided]
+        return [*self.sent_fields, *decided]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("memorials.moderate_testimony")
+
+    @admin.action(description=_("Approve the selected items"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        changed = self.decide(request, queryset, Moderated.State.APPROVED)
+        self.message_user(request, _("%(count)d approved.") % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected items…"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        """First a page that asks for the reason (kept for the editors); then the rejection."""
+        if request.POST.get("post") == "yes":
+            form = RejectionForm(request.POST)
+            if form.is_valid():
+                changed = self.decide(
+                    request, queryset, Moderated.State.REJECTED, reason=form.cleaned_data["reason"]
+                )
+                self.message_user(
+                    request, _("%(count)d rejected.") % {"count": changed}, messages.SUCCESS
+                )
+                return None
+        else:
+            form = RejectionForm()
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject %(items)s") % {"items": opts.verbose_name_plural},
+            "subtitle": None,
+            "queryset": queryset,
+            "form": form,
+            "opts": opts,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/memorials/reject_with_reason.html", context)
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(VisitorSubmissionAdmin):
+    list_display = [
+        "created_at",
+        "subject",
+        "shown_name",
+        "excerpt",
+        "has_photo",
+        "state",
+        "decided_by",
+    ]
+    sent_fields = [
+        *VisitorSubmissionAdmin.sent_fields[:3],
+        "relation",
+        *VisitorSubmissionAdmin.sent_fields[3:],
+        "photo_preview",
+        "photo_description",
+        "photo_consent",
+        "photo_rights",
+    ]
+
+    @admin.display(description=_("photo"), boolean=True)
+    def has_photo(self, testimony):
+        return bool(testimony.photo)
+
+    @admin.display(description=_("photo"))
+    def photo_preview(self, testimony):
+        if not testimony.photo_display:
+            return "—"
+        url = reverse("memorials:testimony-photo", args=[testimony.pk])
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" style="max-width: 320px; height: auto"></a>',
+            url,
+            url,
+            testimony.photo_description,
+        )
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(VisitorSubmissionAdmin):
+    list_display = ["created_at", "subject", "shown_name", "excerpt", "state", "decided_by"]
+
+
+def _with_waiting_counts(get_app_list):
+    """The admin's list of models (its home page and side bar) says how many of visitors'
+    submissions wait for an editor: "Testimonies (3 waiting)"."""
+
+    @functools.wraps(get_app_list)
+    def app_list(request, app_label=None):
+        apps = get_app_list(request, app_label)
+        for app in apps:
+            for entry in app["models"]:
+                model = entry.get("model")
+                if model in (Tribute, Testimony, CorrectionRequest):
+                    waiting = model.objects.filter(state=Moderated.State.PENDING).count()
+                    if waiting:
+                        entry["name"] = _("%(items)s (%(count)d waiting)") % {
+                            "items": entry["name"],
+                            "count": waiting,
+                        }
+        return apps
+
+    return app_list
+
+
+admin.site.get_app_list = _with_waiting_counts(admin.site.get_app_list)

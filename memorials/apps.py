@@ -42,6 +42,12 @@ class MemorialsConfig(AppConfig):
         )
         content.register(Figure, importable=True)
         content.register(Tribute, moderated=True)
+        # Visitors' testimonies and correction requests: editors moderate them and may delete
+        # one (a photo sent by mistake); their email addresses stay in this installation.
+        from .models import CorrectionRequest, Testimony
+
+        for model in (Testimony, CorrectionRequest):
+            content.register(model, moderated=True, removable_by_editors=True, personal=True)
 
         # Registers of people as spreadsheets, read by the admin's bulk import too.
         from portal.fixtures import register_file_importer

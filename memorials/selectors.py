@@ -7,7 +7,7 @@ import itertools
 
 from django.db.models import Exists, OuterRef
 
-from .models import Commemoration, Event, Figure, Person, Place, Tribute
+from .models import Commemoration, Event, Figure, Person, Place, Testimony, Tribute
 
 UPCOMING_DAYS = 60
 TRIBUTE_MESSAGES_SHOWN = 50
@@ -148,3 +148,31 @@ def withdrawn_event(slug: str):
 def withdrawn_person(slug: str):
     """A person withdrawn after they were public (or with their event), for the tombstone."""
     return Person.objects.withdrawn().select_related("event").filter(slug=slug).first()
+
+
+TESTIMONIES_SHOWN = 50
+
+
+def testimonies_shown(subject) -> list:
+    """The approved testimonies of an event or a person, in the order they came."""
+    approved = Testimony.objects.approved().filter(**{subject._meta.model_name: subject})
+    return list(approved.order_by("created_at", "pk")[:TESTIMONIES_SHOWN])
+
+
+def testimony_with_photo(user, pk: int):
+    """The testimony whose photo ``user`` may see, or None: to visitors, an approved one
+    whose sender consented to publish it, about a public event or person; to staff who may
+    view testimonies, any (they decide on it)."""
+    testimony = (
+        Testimony.objects.select_related("event", "person").filter(pk=pk).exclude(photo="").first()
+    )
+    if testimony is None:
+        return None
+    if user.is_active and user.is_staff and user.has_perm("memorials.view_testimony"):
+        return testimony
+    shown = (
+        testimony.state == Testimony.State.APPROVED
+        and testimony.photo_consent
+        and testimony.subject.is_public
+    )
+    return testimony if shown else None

@@ -22,6 +22,28 @@ urlpatterns = [
         {"subject_model": Person},
         name="person-tribute",
     ),
+    # Testimonies and correction requests about an event or a person (memorials/testimonies.py)
+    *[
+        path(f"{prefix}/<slug:slug>/{route}", view, {"subject_model": model, **extra}, name=name)
+        for prefix, model, one in [("events", Event, "event"), ("people", Person, "person")]
+        for route, view, extra, name in [
+            ("testimonies/", views.send_testimony, {}, f"{one}-testimony"),
+            ("corrections/", views.send_correction, {}, f"{one}-correction"),
+            (
+                "testimony-sent/",
+                views.submission_sent,
+                {"kind": "testimony"},
+                f"{one}-testimony-sent",
+            ),
+            (
+                "correction-sent/",
+                views.submission_sent,
+                {"kind": "correction"},
+                f"{one}-correction-sent",
+            ),
+        ]
+    ],
+    path("testimonies/<int:pk>/photo/", views.testimony_photo, name="testimony-photo"),
     path("places/", views.place_list, name="place-list"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("calendar/", views.calendar_page, name="calendar"),

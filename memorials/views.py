@@ -1,7 +1,9 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,7 +12,7 @@ from portal.addresses import tombstone
 from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
 
-from . import metadata, selectors
+from . import metadata, selectors, testimonies
 from .ical import build_calendar
 from .models import Event, Tribute
 from .timeline import build_timeline
@@ -48,7 +50,7 @@ def event_detail(request, slug):
     return _event_page(request, event)
 
 
-def _event_page(request, event, tribute_form=None, status=200):
+def _event_page(request, event, tribute_form=None, status=200, submission_forms=None):
     today = timezone.localdate()
     parts = selectors.event_parts(event)
     next_anniversary = event.next_anniversary(today)
@@ -66,6 +68,7 @@ def _event_page(request, event, tribute_form=None, status=200):
         "people": parts["people"],
         "today": today,
         **_tribute_context(event, tribute_form),
+        **_submission_context(event, submission_forms),
     }
     response = render(request, "memorials/event_detail.html", context, status=status)
     return mark_preview(response, event)
@@ -100,7 +103,7 @@ def person_detail(request, slug):
     return _person_page(request, person)
 
 
-def _person_page(request, person, tribute_form=None, status=200):
+def _person_page(request, person, tribute_form=None, status=200, submission_forms=None):
     # A public person's event is public (Person.public_with); an editor's preview may show a
     # person whose event is not, and then names no event.
     event = person.event if person.event and person.event.is_public else None
@@ -109,6 +112,7 @@ def _person_page(request, person, tribute_form=None, status=200):
         "event": event,
         "metadata": metadata.for_person(person, event, request),
         **_tribute_context(person, tribute_form),
+        **_submission_context(person, submission_forms),
     }
     response = render(request, "memorials/person_detail.html", context, status=status)
     return mark_preview(response, person)
@@ -184,4 +188,100 @@ def calendar_ics(request):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="commemorations.ics"'
+    return response
+
+
+# Testimonies and correction requests (memorials/testimonies.py) --------------------------------
+
+
+def _submission_context(subject, forms):
+    """The approved testimonies of the page, and the forms (bound, when one was refused)."""
+    forms = forms or {}
+    is_event = isinstance(subject, Event)
+    return {
+        "testimonies": selectors.testimonies_shown(subject),
+        "testimony_form": forms.get("testimony")
+        or testimonies.TestimonyForm(subject_is_event=is_event),
+        "correction_form": forms.get("correction") or testimonies.CorrectionForm(),
+        "testimony_url": f"{subject.get_absolute_url()}testimonies/",
+        "correction_url": f"{subject.get_absolute_url()}corrections/",
+    }
+
+
+@require_POST
+def send_testimony(request, slug, subject_model):
+    """A testimony about a public event or person, waiting for an editor."""
+    return _receive_submission(request, slug, subject_model, "testimony")
+
+
+@require_POST
+def send_correction(request, slug, subject_model):
+    """A correction request about a public event or person, for the editors."""
+    return _receive_submission(request, slug, subject_model, "correction")
+
+
+def _receive_submission(request, slug, subject_model, kind):
+    """A refused submission shows the page again with the form's errors, built here, never
+    cached; a received one leads to a page of thanks (Post/Redirect/Get)."""
+    subject = get_object_or_404(subject_model.objects.public(), slug=slug)
+    is_event = subject_model is Event
+    if kind == "testimony":
+        form = testimonies.TestimonyForm(request.POST, request.FILES, subject_is_event=is_event)
+    else:
+        form = testimonies.CorrectionForm(request.POST)
+    page = _event_page if is_event else _person_page
+
+    def again(status):
+        return page(request, subject, status=status, submission_forms={kind: form})
+
+    if not form.is_valid():
+        return again(400)
+    sender = sender_of(request)
+    if testimonies.over_rate_limit(sender):
+        form.add_error(
+            None,
+            _(
+                "You have sent several testimonies or corrections in a short time. "
+                "Please try again later."
+            ),
+        )
+        return again(429)
+    field = subject_model._meta.model_name
+    try:
+        testimonies.receive(form, subject_field=field, subject=subject, sender=sender)
+    except ValidationError as error:  # the photo is no readable image
+        form.add_error("photo", error)
+        return again(400)
+    return redirect(f"{subject.get_absolute_url()}{kind}-sent/")
+
+
+def submission_sent(request, slug, subject_model, kind):
+    """Thanks for a testimony or a correction request, and what happens next."""
+    subject = get_object_or_404(subject_model.objects.public(), slug=slug)
+    context = {"subject": subject, "kind": kind}
+    response = render(request, "memorials/submission_sent.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def testimony_photo(request, pk):
+    """A testimony's photo (its display size), only while the testimony is approved, its photo
+    consented and its subject public; staff who may view testimonies see any, to decide on it.
+    The file lies under a random name that no other address serves."""
+    testimony = selectors.testimony_with_photo(request.user, pk)
+    if testimony is None or not testimony.photo_display:
+        raise Http404
+    storage = testimony.photo_display.storage
+    if not storage.exists(testimony.photo_display.name):
+        raise Http404
+    response = FileResponse(
+        storage.open(testimony.photo_display.name, "rb"), content_type="image/webp"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if testimony.state == testimony.State.APPROVED and testimony.subject.is_public:
+        # Short: a photo an editor takes down must not linger in caches for long.
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return response

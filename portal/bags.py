@@ -39,8 +39,9 @@ class BagRefused(Exception):
 
 
 def content_models():
-    """Every content model, in the order its records depend on each other (portal/content.py)."""
-    return content.models()
+    """Every content model, in the order its records depend on each other (portal/content.py),
+    but those holding visitors' personal data (their email addresses), which never leave."""
+    return content.models(personal=False)
 
 
 def content_counts() -> dict[str, int]:
@@ -50,7 +51,7 @@ def content_counts() -> dict[str, int]:
 def media_files() -> list[str]:
     """Stored names of every attachment file and display size."""
     names = set()
-    for model in content.models():
+    for model in content_models():
         files = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
         for row in model._base_manager.values_list(*files) if files else []:
             names.update(name for name in row if name)
@@ -142,7 +143,7 @@ def not_content(entries: list) -> list[str]:
     """The records of a fixture that are not content: accounts, groups, permissions, sessions,
     the admin log, revision history, content types… A bag carries content and nothing else,
     whatever its (easily regenerated) manifests say."""
-    content_labels = set(content.labels())
+    content_labels = set(content.labels(personal=False))
     return [
         _record_name(index, entry)
         for index, entry in enumerate(entries)
@@ -167,7 +168,7 @@ def load_content(text: str) -> dict[str, int]:
             + "; ".join(refused[:10])
             + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
         )
-    counts = dict.fromkeys(content.labels(), 0)
+    counts = dict.fromkeys(content.labels(personal=False), 0)
     loaded = []
     connection = connections[DEFAULT_DB_ALIAS]
     try:

@@ -17,8 +17,12 @@ Traits:
   entries) though it is not indexed itself;
 - ``attachable``: files may be attached to its records (``archive.Attachment``);
 - ``importable``: editors may bring it in through the admin's bulk import (JSON fixtures);
-- ``moderated``: visitors submit it and editors moderate it (tributes); editors neither add
-  nor delete it;
+- ``moderated``: visitors submit it and editors moderate it (tributes, testimonies); editors
+  never add it, and delete it only if ``removable_by_editors``; a model's own "moderate"
+  permission, if it declares one, goes to both roles;
+- ``personal``: it holds what a visitor told the editors alone (an email address): it stays in
+  this installation, so bags and exports leave it out and a bag carrying it is refused
+  (testimonies, correction requests);
 - ``edited``: editors write it directly (False for the rows that tie tags to items, which
   follow the items' own forms); ``removable_by_editors``: editors may also delete it (a wrong
   scan), where deleting is otherwise the publishers'.
@@ -45,6 +49,7 @@ class Content:
     attachable: bool = False
     importable: bool = False
     moderated: bool = False
+    personal: bool = False
     edited: bool = True
     removable_by_editors: bool = False
     labels: tuple[str, str] | None = None

@@ -1,6 +1,7 @@
 """The two editorial roles, as Django groups.
 
-- **Editors** create and edit content, submit it for review, moderate tributes and attach files.
+- **Editors** create and edit content, submit it for review, moderate tributes and visitors'
+  testimonies and correction requests, and attach files.
   They cannot publish, withdraw or delete published content.
 - **Publishers** can do all that, and publish, schedule, withdraw and delete.
 
@@ -20,7 +21,7 @@ PUBLISHERS = "Publishers"
 
 
 def _permissions(models, actions: list[str]) -> Q:
-    """``actions`` on each of ``models`` (Django's add/change/view/delete, or publish)."""
+    """``actions`` on each of ``models`` (Django's add/change/view/delete, publish, moderate)."""
     condition = Q(pk__in=[])
     for model in models:
         opts = model._meta
@@ -34,7 +35,7 @@ def editor_permissions():
     return Permission.objects.filter(
         _permissions(edited, ["add", "change", "view"])
         | _permissions(content.models(removable_by_editors=True), ["delete"])
-        | _permissions(content.models(moderated=True), ["change", "view"])
+        | _permissions(content.models(moderated=True), ["change", "view", "moderate"])
     )
 
 
@@ -46,7 +47,7 @@ def publisher_permissions():
         )
         | _permissions(content.models(publishable=True), ["publish"])
         | Q(content_type__app_label=app_label, codename=codename)
-        | _permissions(content.models(moderated=True), ["change", "view", "delete"])
+        | _permissions(content.models(moderated=True), ["change", "view", "delete", "moderate"])
     )
 
 
