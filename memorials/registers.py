@@ -60,7 +60,7 @@ from django.db import DatabaseError, transaction
 from django.utils import translation
 
 from archive.models import Document
-from portal import dates
+from portal import dates, search
 from portal.fixtures import Outcome, Row, admin_url
 from portal.folding import fold, slug_of
 from portal.publishing import EDITOR_STATUSES, Status, can_publish
@@ -459,7 +459,7 @@ def _write(name: str, checked: list[Checked]) -> bool:
     when the database refuses one, for instance a slug another editor took meanwhile."""
     saving = None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search.deferred():
             for saving in checked:
                 if saving.outcome in {Outcome.CREATED, Outcome.UPDATED}:
                     saving.person._change_reason = f"Imported from the register {name}"

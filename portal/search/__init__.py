@@ -7,12 +7,15 @@ when) and ``None`` otherwise; models with names recorded in several spellings gi
 into folded words, phrases, ``or`` alternatives and ``-excluded`` words, widened to the other
 spellings of the names it contains, and compiled for the engine in use (``query``): FTS5 on
 SQLite, a tsquery on PostgreSQL (``engines``). ``run`` is the one entry point for a search
-page (``results``). This package imports no app.
+page (``results``); a name however it is spelled is found through ``names``. A bulk write
+indexes what many of its saves depend on once, within ``deferred()``. This package imports no
+app.
 """
 
 from .indexing import (
     SearchData,
     connect_tag_signals,
+    deferred,
     follow,
     index,
     rebuild,
@@ -27,6 +30,7 @@ __all__ = [
     "Results",
     "SearchData",
     "connect_tag_signals",
+    "deferred",
     "follow",
     "index",
     "read_filters",

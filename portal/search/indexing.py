@@ -2,6 +2,8 @@
 of their names) in step with every save, publish, unpublish and delete."""
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -161,9 +163,36 @@ def record_words(instance, spellings) -> None:
     )
 
 
+_deferred: ContextVar[dict | None] = ContextVar("search_deferred", default=None)
+
+
 def reindex(instances):
+    """Index items that depend on a change: at once, or once each when ``deferred()`` ends."""
+    pending = _deferred.get()
     for instance in instances:
-        index(instance)
+        if pending is None:
+            index(instance)
+        else:
+            pending.setdefault(type(instance), set()).add(instance.pk)
+
+
+@contextmanager
+def deferred():
+    """Within it, the items that depend on many saves (the place of ten thousand imported
+    people) are indexed once, at its end, as they are then; the saved items themselves are
+    indexed at once."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending: dict[type, set] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for model, pks in pending.items():
+        for instance in model._default_manager.filter(pk__in=pks).iterator(chunk_size=500):
+            index(instance)
 
 
 def _saved(sender, instance, **kwargs):

@@ -170,3 +170,19 @@ def test_the_api_finds_a_name_however_it_is_spelled(client, register):
     assert response.status_code == 200
     names = [person["name"] for person in response.json()["results"]]
     assert names == ["Məmmədov Elçin"]
+
+
+def test_a_bulk_write_indexes_what_its_saves_share_once_at_its_end(db):
+    from portal import search
+    from portal.models import SearchEntry
+    from tests.conftest import make_place
+
+    event, place = make_event(), make_place(name="Bakı", name_variants="Baku")
+    place_entry = SearchEntry.objects.filter(key=f"memorials.place:{place.pk}")
+    assert not place_entry.exists()  # nothing public names it yet
+    with search.deferred():
+        make_person(name="Həsənov Rəşad", event=event, place=place)
+        make_person(name="Həsənov Rəşid", event=event, place=place)
+        assert SearchEntry.objects.filter(title="Həsənov Rəşad").exists()  # at once
+        assert not place_entry.exists()  # once, at the end
+    assert place_entry.exists()
