@@ -62,6 +62,8 @@ urlpatterns += [
     ),
     path("api/events/", memorials_api.event_list, name="api-events"),
     path("api/events/<slug:slug>/", memorials_api.event_detail, name="api-event"),
+    path("api/people/", memorials_api.person_list, name="api-people"),
+    path("api/people/<slug:slug>/", memorials_api.person_detail, name="api-person"),
     path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

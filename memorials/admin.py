@@ -34,6 +34,7 @@ from .models import (
     Testimony,
     Tribute,
 )
+from .person_admin import PersonPageAdmin, PersonRelationInline
 
 NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
@@ -92,14 +93,16 @@ class EventAdmin(WorkflowAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(WorkflowAdmin):
+class PersonAdmin(PersonPageAdmin, WorkflowAdmin):
     list_display = ["name", "event", "death_display", "age", "place", "publication"]
     list_filter = [PublicationFilter, "event"]
     list_select_related = ["event", "place"]
     search_fields = ["name", "name_variants", "biography"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["event", "place"]
-    inlines = [AttachmentInline]
+    autocomplete_fields = ["event", "place", "source", "documents"]
+    inlines = [PersonRelationInline, AttachmentInline]
+    actions = [*WorkflowAdmin.actions, "merge_two_people"]
+    readonly_fields = ["suggested_documents", "suggested_documents_list"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "name_variants", "event", ("status", "published_at")]}),
         (NAMES_IN_LANGUAGES, {"fields": ["name_language", ("name_en", "name_az", "name_ru")]}),
@@ -114,6 +117,11 @@ class PersonAdmin(WorkflowAdmin):
                     "biography",
                 ]
             },
+        ),
+        (_("Source"), {"fields": ["source", "source_wording"]}),
+        (
+            _("Portrait and documents"),
+            {"fields": ["portrait", "documents", "suggested_documents"]},
         ),
     ]
 

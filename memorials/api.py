@@ -1,4 +1,5 @@
-"""The events in the read-only JSON API (/api/events/), with their figures and commemorations."""
+"""The events (/api/events/), with their figures and commemorations, and the people
+(/api/people/) in the read-only JSON API."""
 
 from django.shortcuts import get_object_or_404
 
@@ -6,7 +7,8 @@ from archive.api import api_url
 from portal import freshness
 from portal.api import json_endpoint, json_response, page_of
 
-from .models import Event, Figure
+from . import selectors
+from .models import Event, Figure, Person
 
 
 def _event(request, event, *, figures=None, commemorations=None):
@@ -65,3 +67,94 @@ def event_detail(request, slug):
     figures = Figure.objects.public().filter(event=event).with_related()
     commemorations = event.commemorations.public().select_related("place")
     return json_response(_event(request, event, figures=figures, commemorations=commemorations))
+
+
+# People (/api/people/): the register's public records, a person's portrait with its rights
+# statement, the public source and documents, and the public relatives.
+
+
+def _person(request, person, *, parts=None):
+    # A public person's event is public (Person.public_with).
+    event = person.event
+    data = {
+        "url": request.build_absolute_uri(f"/api/people/{person.slug}/"),
+        "html_url": request.build_absolute_uri(person.get_absolute_url()),
+        "name": person.name,
+        "slug": person.slug,
+        "name_variants": person.variants,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "birth_precision": person.birth_precision if person.birth_date else None,
+        "death_date": person.death_date.isoformat() if person.death_date else None,
+        "death_precision": person.death_precision if person.death_date else None,
+        "age": person.age,
+        "place": ({"name": person.place.name, "slug": person.place.slug} if person.place else None),
+        "event": (
+            {"name": event.name, "url": request.build_absolute_uri(f"/api/events/{event.slug}/")}
+            if event
+            else None
+        ),
+        "updated_at": person.updated_at.isoformat(),
+    }
+    if parts is None:
+        return data
+    source = parts["source"]
+    data["source"] = (
+        {
+            "url": request.build_absolute_uri(api_url(source)),
+            "title": source.title,
+            "wording": person.source_wording,
+        }
+        if source
+        else None
+    )
+    data["portrait"] = _portrait(request, parts["portrait"]) if parts["portrait"] else None
+    data["documents"] = [
+        {"url": request.build_absolute_uri(api_url(document)), "title": document.title}
+        for document in parts["documents"]
+    ]
+    data["relatives"] = [
+        {
+            "relation": relative.kind,
+            "name": relative.person.name,
+            "url": request.build_absolute_uri(f"/api/people/{relative.person.slug}/"),
+        }
+        for relative in parts["relatives"]
+    ]
+    return data
+
+
+def _portrait(request, attachment) -> dict:
+    def address(stored):
+        return request.build_absolute_uri(stored.url) if stored else None
+
+    return {
+        "url": address(attachment.file),
+        "display_url": address(attachment.display),
+        "thumbnail_url": address(attachment.thumbnail),
+        "width": attachment.width,
+        "height": attachment.height,
+        "alt_text": attachment.alt_text,
+        "caption": attachment.caption,
+        "credit": attachment.credit,
+        "rights": attachment.rights or None,
+        "rights_label": str(attachment.get_rights_display()) if attachment.rights else None,
+    }
+
+
+@json_endpoint
+@freshness.public_page
+def person_list(request):
+    """The register: ``?q=`` finds a name however it is spelled, best first; ``?event=``."""
+    query = request.GET.get("q", "").strip()[:200]
+    people = selectors.people(query, request.GET.get("event", "")[:100])
+    return page_of(request, people, _person)
+
+
+@json_endpoint
+@freshness.public_page
+def person_detail(request, slug):
+    people = Person.objects.public().select_related(
+        "place", "event", "portrait", "source", "source__issuer"
+    )
+    person = get_object_or_404(people, slug=slug)
+    return json_response(_person(request, person, parts=selectors.person_parts(person)))

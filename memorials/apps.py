@@ -49,6 +49,20 @@ class MemorialsConfig(AppConfig):
         for model in (Testimony, CorrectionRequest):
             content.register(model, moderated=True, removable_by_editors=True, personal=True)
 
+        # Suggestions to editors: the documents that name a person (memorials/mentions.py).
+        from django.db.models.signals import post_save
+
+        from archive.models import Document
+
+        from . import mentions
+
+        post_save.connect(
+            mentions.person_saved, sender=Person, dispatch_uid="memorials-mentions-person"
+        )
+        post_save.connect(
+            mentions.document_saved, sender=Document, dispatch_uid="memorials-mentions-document"
+        )
+
         # Registers of people as spreadsheets, read by the admin's bulk import too.
         from portal.fixtures import register_file_importer
 

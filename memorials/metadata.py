@@ -112,9 +112,38 @@ def for_place(place, request) -> PageMetadata:
     return PageMetadata(url, name, description, "website", json_ld, dublin_core)
 
 
-def for_person(person, event, request) -> PageMetadata:
+def portrait_image(attachment, request) -> dict:
+    """A portrait as a schema.org ImageObject: the file as stored, its rights statement's URI as
+    the licence, and the credit the page shows."""
+    data = {
+        "@type": "ImageObject",
+        "contentUrl": request.build_absolute_uri(attachment.file.url),
+        "width": attachment.width,
+        "height": attachment.height,
+        "description": attachment.alt_text,
+    }
+    if attachment.thumbnail:
+        data["thumbnailUrl"] = request.build_absolute_uri(attachment.thumbnail.url)
+    if attachment.caption:
+        data["caption"] = attachment.caption
+    if attachment.rights:
+        data["license"] = attachment.rights
+    if attachment.credit:
+        data["creditText"] = attachment.credit
+    return data
+
+
+def for_person(person, event, request, portrait=None) -> PageMetadata:
     url = request.build_absolute_uri(person.get_absolute_url())
     json_ld = {"@context": "https://schema.org", "@type": "Person", "name": person.name, "url": url}
+    opengraph = []
+    if portrait is not None:
+        json_ld["image"] = portrait_image(portrait, request)
+        image_url = portrait.display or portrait.file
+        opengraph = [
+            ("og:image", request.build_absolute_uri(image_url.url)),
+            ("og:image:alt", portrait.alt_text),
+        ]
     if person.variants:
         json_ld["alternateName"] = person.variants
     if person.birth_date:
@@ -137,4 +166,4 @@ def for_person(person, event, request) -> PageMetadata:
         *_page_elements(url),
         Element("DC.description", description),
     ]
-    return PageMetadata(url, name, description, "profile", json_ld, dublin_core)
+    return PageMetadata(url, name, description, "profile", json_ld, dublin_core, opengraph)

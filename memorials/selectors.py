@@ -4,10 +4,14 @@ for previews), so each page shows what the public rule allows and nothing more."
 
 import datetime
 import itertools
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Commemoration, Event, Figure, Person, Place, Testimony, Tribute
+from archive.media import RENDITION_WIDTHS
+
+from .models import Commemoration, Event, Figure, Person, PersonRelation, Place, Testimony, Tribute
 
 UPCOMING_DAYS = 60
 TRIBUTE_MESSAGES_SHOWN = 50
@@ -108,9 +112,75 @@ def register_is_empty() -> bool:
 
 
 def person_for_page(user, slug: str):
+    people = Person.objects.visible_to(user)
+    people = people.select_related("place", "event", "portrait", "source", "source__issuer")
+    return people.filter(slug=slug).first()
+
+
+def person_parts(person):
+    """What a person's page shows beside the person: the portrait, the source (only when it is
+    public: a draft's title and words are not shown), the public documents an editor linked,
+    the public relatives from either side of each relation, and the other files."""
+    portrait = person.portrait if _is_own_image(person, person.portrait) else None
+    source = person.source if person.source_id and person.source.is_public else None
+    documents = person.documents.public().select_related("issuer").order_by("issued_on", "pk")
+    attachments = person.attachments.exclude(pk=portrait.pk) if portrait else person.attachments
+    return {
+        "portrait": portrait,
+        "portrait_srcset": image_srcset(portrait) if portrait else "",
+        "source": source,
+        "documents": list(documents),
+        "relatives": relatives_of(person),
+        "attachments": list(attachments.all()),
+    }
+
+
+def image_srcset(attachment) -> str:
+    """The stored display sizes of an image, each with its real width (never wider than the
+    original), for ``<img srcset>``: "…-thumbnail.webp 320w, …-display.webp 1280w"."""
+    by_width = {}
+    for name, width in RENDITION_WIDTHS.items():
+        rendition = getattr(attachment, name)
+        if rendition and attachment.width:
+            by_width[min(width, attachment.width)] = rendition.url
+    return ", ".join(f"{url} {width}w" for width, url in sorted(by_width.items()))
+
+
+def _is_own_image(person, attachment) -> bool:
     return (
-        Person.objects.visible_to(user).select_related("place", "event").filter(slug=slug).first()
+        attachment is not None
+        and attachment.is_image
+        and attachment.object_id == person.pk
+        and attachment.content_type_id == ContentType.objects.get_for_model(Person).pk
     )
+
+
+@dataclass(frozen=True)
+class Relative:
+    kind: str  # PersonRelation.Kind: what ``person`` is to the page's person
+    person: Person
+
+    @property
+    def label(self) -> str:
+        return PersonRelation.Kind(self.kind).label
+
+
+def relatives_of(person) -> list[Relative]:
+    """The person's public relatives, in the order of the kinds of relation, each worded from
+    ``person``'s side: a relation recorded on the other person reads reversed (their parent is
+    this person: this person's child)."""
+    public = Person.objects.public()
+    relations = PersonRelation.objects.filter(
+        Q(person=person, relative__in=public) | Q(relative=person, person__in=public)
+    ).select_related("person", "relative")
+    relatives = [
+        Relative(relation.kind, relation.relative)
+        if relation.person_id == person.pk
+        else Relative(PersonRelation.reverse_kind(relation.kind), relation.person)
+        for relation in relations
+    ]
+    order = {kind: index for index, kind in enumerate(PersonRelation.Kind.values)}
+    return sorted(relatives, key=lambda relative: (order[relative.kind], relative.person.name))
 
 
 def public_places():

@@ -107,10 +107,12 @@ def _person_page(request, person, tribute_form=None, status=200, submission_form
     # A public person's event is public (Person.public_with); an editor's preview may show a
     # person whose event is not, and then names no event.
     event = person.event if person.event and person.event.is_public else None
+    parts = selectors.person_parts(person)
     context = {
         "person": person,
         "event": event,
-        "metadata": metadata.for_person(person, event, request),
+        "metadata": metadata.for_person(person, event, request, portrait=parts["portrait"]),
+        **parts,
         **_tribute_context(person, tribute_form),
         **_submission_context(person, submission_forms),
     }

@@ -25,7 +25,7 @@ _numbers = itertools.count(1)
 # The inlines of the admin's change forms (attachments, a document's events), posted empty.
 EMPTY_INLINES = {
     f"{prefix}-{count}": "0"
-    for prefix in ["archive-attachment-content_type-object_id", "Event_documents"]
+    for prefix in ["archive-attachment-content_type-object_id", "Event_documents", "relations"]
     for count in ["TOTAL_FORMS", "INITIAL_FORMS"]
 }
 _DATE_FIELDS = {"issued_on", "start_date", "end_date", "date", "birth_date", "death_date"}
