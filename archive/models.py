@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from portal import dates
+from portal.naming import TranslatedTexts
 from portal.publishing import Publishable, PublishableQuerySet
 from portal.rights import Rights
 from portal.search import SearchData
@@ -130,7 +131,10 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
         return self.get(issuer__slug=issuer_slug, issued_on=issued_on, slug=slug)
 
 
-class Document(CleanText, Publishable):
+class Document(CleanText, TranslatedTexts, Publishable):
+    # Editors' texts only: the text as issued is never translated in place.
+    translated_fields = ("summary",)
+
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press-release", _("Press release")
         STATEMENT = "statement", _("Statement")
@@ -345,11 +349,16 @@ class Attachment(CleanText, models.Model):
         PDF = "pdf", _("PDF")
         TEXT = "text", _("Text")
 
+    class Role(models.TextChoices):
+        GALLERY = "gallery", _("In the gallery")
+        LEAD = "lead", _("Lead image")
+        SCAN = "scan", _("Scan of the original")
+
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.CASCADE,
         limit_choices_to=models.Q(app_label="archive", model="document")
-        | models.Q(app_label="memorials", model__in=["event", "person"]),
+        | models.Q(app_label="memorials", model__in=["event", "person", "place"]),
     )
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
@@ -371,6 +380,21 @@ class Attachment(CleanText, models.Model):
         blank=True,
         help_text=_("Who may reuse the file, and how. Required for images."),
     )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.GALLERY,
+        help_text=_(
+            "A lead image heads the page; a scan of the original is shown zoomable beside a "
+            "document's text."
+        ),
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Shown blurred behind a notice until the visitor chooses to see it."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, editable=False)
@@ -378,6 +402,9 @@ class Attachment(CleanText, models.Model):
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     thumbnail = models.FileField(max_length=255, blank=True, editable=False)
     display = models.FileField(max_length=255, blank=True, editable=False)
+    # JPEG display sizes, for browsers without WebP (<picture>'s fallback).
+    thumbnail_jpeg = models.FileField(max_length=255, blank=True, editable=False)
+    display_jpeg = models.FileField(max_length=255, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
@@ -393,6 +420,12 @@ class Attachment(CleanText, models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="image") | ~models.Q(alt_text=""),
                 name="archive_attachment_image_has_alt_text",
+            ),
+            # A page has one lead image: two would each claim the head of the page.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(role="lead"),
+                name="archive_attachment_one_lead_image",
             ),
         ]
 
@@ -427,3 +460,28 @@ class Attachment(CleanText, models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+class ScanPage(models.Model):
+    """One page of a scan (an image, or a page of a PDF) as the IIIF Image API serves it:
+    level 0, its tiles and info.json made once when the scan is saved, stored under
+    ``iiif/<identifier>/``. A document's manifest lists its scans' pages in order."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("page"), default=1)
+    image = models.FileField(max_length=255, blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The image's identifier in the IIIF Image API; empty until its tiles are made.
+    identifier = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["attachment", "number"]
+        verbose_name = _("page of a scan")
+        verbose_name_plural = _("pages of scans")
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "number"], name="archive_scanpage_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.attachment} p. {self.number}"

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from archive.models import Document, Organization
-from portal.naming import NamedInLanguages
+from portal.naming import NamedInLanguages, TranslatedTexts
 from portal.publishing import Publishable, PublishableQuerySet, public_q
 from portal.rights import Rights
 from portal.search import SearchData
@@ -72,7 +72,9 @@ class PlaceQuerySet(models.QuerySet):
         return self.public()
 
 
-class Place(CleanText, NamedInLanguages, models.Model):
+class Place(CleanText, NamedInLanguages, TranslatedTexts, models.Model):
+    translated_fields = ("note",)
+
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         REGION = "region", _("Region")
@@ -95,6 +97,12 @@ class Place(CleanText, NamedInLanguages, models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    geonames_id = models.PositiveIntegerField(
+        _("GeoNames identifier"),
+        null=True,
+        blank=True,
+        help_text=_("The place's number at geonames.org, where known (Baku: 587084)."),
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -103,7 +111,9 @@ class Place(CleanText, NamedInLanguages, models.Model):
         related_name="children",
         verbose_name=_("part of"),
     )
+    note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(PlaceQuerySet)()
     history = HistoricalRecords()
@@ -210,7 +220,9 @@ class EventQuerySet(PublishableQuerySet):
         return [(event, anniversary) for event, anniversary in pairs if anniversary]
 
 
-class Event(CleanText, NamedInLanguages, Publishable):
+class Event(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
+    translated_fields = ("description",)
+
     name = models.CharField(_("name"), max_length=200)
     alternative_names = models.TextField(
         _("alternative names"), blank=True, help_text=_("One per line, in any language or script.")
@@ -326,7 +338,9 @@ class PersonQuerySet(PublishableQuerySet):
         return self.filter(Q(name__icontains=text) | Q(name_variants__icontains=text))
 
 
-class Person(CleanText, NamedInLanguages, Publishable):
+class Person(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
+    translated_fields = ("biography",)
+
     # A person of an event is remembered with it: public only while the event is (README).
     public_with = ("event",)
 
@@ -491,7 +505,9 @@ class CommemorationQuerySet(PublishableQuerySet):
         return self.select_related("event", "place", "organizer")
 
 
-class Commemoration(CleanText, Publishable):
+class Commemoration(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
+    translated_fields = ("description",)
+
     # A commemoration is of its event: public only while the event is.
     public_with = ("event",)
 
@@ -635,8 +651,10 @@ class FigureManager(models.Manager.from_queryset(FigureQuerySet)):
         )
 
 
-class Figure(CleanText, models.Model):
+class Figure(CleanText, TranslatedTexts, models.Model):
     """A number as one source reports it. Sources that disagree are separate figures."""
+
+    translated_fields = ("measure_label", "note")
 
     class Measure(models.TextChoices):
         KILLED = "killed", _("Killed")

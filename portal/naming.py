@@ -43,3 +43,52 @@ class NamedInLanguages(models.Model):
     def translated_names(self) -> list[str]:
         names = [self.name_en, self.name_az, self.name_ru]
         return [name for name in names if name and name != self.name]
+
+
+class TranslatedTexts(models.Model):
+    """Texts editors write (a description, a note, a summary) in the language they wrote them
+    in, and translations beside them in the other interface languages.
+
+    ``translated_fields`` names the model's text fields that take translations; the
+    translations are kept in ``translated_texts`` as ``{"description": {"az": "…"}}``, so
+    a field gains languages without a column each. A reader of a language without a translation gets the
+    original, marked with its own language (``text_for``)."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    texts_language = models.CharField(
+        _("language of the texts"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the texts below are written in."),
+    )
+    translated_texts = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def text_for(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """(text, its language) of ``field`` for a reader of ``language``: the translation
+        into that language, or the original with the original's language."""
+        language = (language or translation.get_language() or "en")[:2]
+        original = getattr(self, field)
+        if language != self.texts_language:
+            translated = (self.translated_texts or {}).get(field, {}).get(language, "")
+            if translated:
+                return translated, language
+        return original, self.texts_language
+
+    def translated(self, field: str, language: str) -> str:
+        return (self.translated_texts or {}).get(field, {}).get(language, "")
+
+    def missing_languages(self) -> set[str]:
+        """The interface languages into which some written text is not translated."""
+        missing = set()
+        for field in self.translated_fields:
+            if not getattr(self, field):
+                continue
+            for language, _name in settings.LANGUAGES:
+                if language != self.texts_language and not self.translated(field, language):
+                    missing.add(language)
+        return missing
