@@ -10,12 +10,20 @@ LOCAL := DEBUG=1
 
 .PHONY: install run serve test lint check clean bench
 
+NODE_STAMP := node_modules/.installed
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The browser libraries the pages use (Leaflet, OpenSeadragon) and the tests' tools, from the
+# lock file; collectstatic serves the libraries from the site itself.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 # gunicorn says where it serves once the socket is bound (portal/local_server.py), not before.
 run: install
