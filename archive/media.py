@@ -5,7 +5,9 @@
 over the pixel limit — read from the header before a single pixel is decoded, so a
 decompression bomb costs nothing. Images are re-encoded, which drops GPS and every other EXIF
 field (the orientation is applied first), and their display sizes are made here, once, so no
-request ever resizes an image.
+request ever resizes an image: each width in WebP and in JPEG (the fallback of ``<picture>``),
+and a tiny, heavily blurred JPEG that stands in for an image marked sensitive until the
+visitor chooses to see it (``make_renditions`` makes them for files stored before).
 """
 
 import io
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 IMAGE, PDF, TEXT = "image", "pdf", "text"
 
@@ -39,8 +41,14 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "txt": "text/plain; charset=utf-8",
 }
-# Display sizes, by name, as widths in pixels. Never wider than the original.
-RENDITION_WIDTHS = {"thumbnail": 320, "display": 1280}
+# Display sizes, by name, as widths in pixels. Never wider than the original. Each is stored
+# in WebP (field ``<name>``) and in JPEG (field ``<name>_jpeg``).
+RENDITION_WIDTHS = {"thumbnail": 320, "medium": 640, "display": 1280}
+# The stand-in for a sensitive image: so few pixels, blurred, that it shows colours and no
+# detail; the page scales it up and blurs it again.
+BLURRED_WIDTH = 24
+BLURRED_RADIUS = 2
+JPEG_RENDITION_QUALITY = 82
 
 
 @dataclass
@@ -52,6 +60,17 @@ class PreparedFile:
     width: int | None = None
     height: int | None = None
     renditions: dict[str, bytes] = field(default_factory=dict)  # name → WebP bytes
+    jpeg_renditions: dict[str, bytes] = field(default_factory=dict)  # name → JPEG bytes
+    blurred: bytes = b""  # the sensitive image's stand-in (JPEG)
+
+
+@dataclass
+class Renditions:
+    """An image's display sizes: by name, in WebP and in JPEG, and its blurred stand-in."""
+
+    webp: dict[str, bytes]
+    jpeg: dict[str, bytes]
+    blurred: bytes
 
 
 def prepare_upload(upload) -> PreparedFile:
@@ -172,11 +191,7 @@ def _prepare_image(name, extension, content, image_format) -> PreparedFile:
     # Apply the EXIF orientation to the pixels; re-encoding without EXIF then drops the rest.
     image = ImageOps.exif_transpose(image)
     cleaned = _encode(image, image_format)
-    renditions = {}
-    for rendition, target_width in RENDITION_WIDTHS.items():
-        copy = image.copy()
-        copy.thumbnail((min(target_width, image.width), image.height * 4))
-        renditions[rendition] = _encode(copy, "WEBP")
+    made = make_renditions(image)
     return PreparedFile(
         name,
         IMAGE,
@@ -184,16 +199,52 @@ def _prepare_image(name, extension, content, image_format) -> PreparedFile:
         cleaned,
         width=image.width,
         height=image.height,
-        renditions=renditions,
+        renditions=made.webp,
+        jpeg_renditions=made.jpeg,
+        blurred=made.blurred,
     )
 
 
-def _encode(image, image_format) -> bytes:
+def make_renditions(image) -> Renditions:
+    """Every display size of an (already cleaned and oriented) image."""
+    webp, jpeg = {}, {}
+    for rendition, target_width in RENDITION_WIDTHS.items():
+        copy = image.copy()
+        copy.thumbnail((min(target_width, image.width), image.height * 4))
+        webp[rendition] = _encode(copy, "WEBP")
+        jpeg[rendition] = _encode(_flattened(copy), "JPEG", quality=JPEG_RENDITION_QUALITY)
+    tiny = _flattened(image.copy())
+    tiny.thumbnail((min(BLURRED_WIDTH, image.width), image.height * 4))
+    tiny = tiny.filter(ImageFilter.GaussianBlur(BLURRED_RADIUS))
+    return Renditions(webp, jpeg, _encode(tiny, "JPEG", quality=40))
+
+
+def renditions_of_stored(content: bytes) -> Renditions:
+    """The display sizes of a stored original (``prepare_upload`` cleaned it already)."""
+    with Image.open(io.BytesIO(content), formats=["JPEG", "PNG", "WEBP"]) as image:
+        image.load()
+        return make_renditions(image)
+
+
+def _flattened(image):
+    """RGB pixels for a JPEG: transparency laid on white (not on black, as a plain conversion
+    would), any other mode converted."""
+    if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        if "icc_profile" in image.info:
+            background.info["icc_profile"] = image.info["icc_profile"]
+        return background
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _encode(image, image_format, quality=None) -> bytes:
     """The image's pixels in ``image_format``, with no metadata but its colour profile."""
     options = {"icc_profile": image.info.get("icc_profile")}
     if image_format == "JPEG":
         image = image.convert("RGB") if image.mode not in {"RGB", "L", "CMYK"} else image
-        options.update(quality=95, optimize=True)
+        options.update(quality=quality or 95, optimize=True)
     elif image_format == "WEBP":
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         options.update(quality=85, method=4)

@@ -20,6 +20,8 @@ from portal.rights import Rights
 from portal.search import SearchData
 from portal.text import CleanText
 
+from .media import renditions_of_stored
+
 
 def sha256_of_text(text: str) -> str:
     """The fixity checksum of a stored text: SHA-256 of its UTF-8 bytes, as served by .txt."""
@@ -331,10 +333,33 @@ class Document(CleanText, TranslatedTexts, Publishable):
         return self.body.encode("utf-8")
 
 
+# The fields holding an image's display sizes (archive/media.py): WebP, the JPEG fallbacks,
+# and the blurred stand-in for a sensitive image.
+RENDITION_FIELDS = [
+    "thumbnail",
+    "medium",
+    "display",
+    "thumbnail_jpeg",
+    "medium_jpeg",
+    "display_jpeg",
+    "blurred",
+]
+
+
 class AttachmentQuerySet(models.QuerySet):
     def stored_at(self, path: str):
         """The attachment whose file or one of whose display sizes is stored at ``path``."""
-        return self.filter(models.Q(file=path) | models.Q(thumbnail=path) | models.Q(display=path))
+        stored = models.Q(file=path)
+        for name in RENDITION_FIELDS:
+            stored |= models.Q(**{name: path})
+        return self.filter(stored)
+
+    def missing_renditions(self):
+        """Images stored before some of their display sizes were made."""
+        missing = models.Q()
+        for name in RENDITION_FIELDS:
+            missing |= models.Q(**{name: ""})
+        return self.filter(models.Q(kind=Attachment.Kind.IMAGE) & missing)
 
 
 class Attachment(CleanText, models.Model):
@@ -405,6 +430,11 @@ class Attachment(CleanText, models.Model):
     # JPEG display sizes, for browsers without WebP (<picture>'s fallback).
     thumbnail_jpeg = models.FileField(max_length=255, blank=True, editable=False)
     display_jpeg = models.FileField(max_length=255, blank=True, editable=False)
+    # A middle width (archive/media.py RENDITION_WIDTHS), and a sensitive image's stand-in:
+    # a few pixels, blurred, shown until the visitor chooses to see the image.
+    medium = models.FileField(max_length=255, blank=True, editable=False)
+    medium_jpeg = models.FileField(max_length=255, blank=True, editable=False)
+    blurred = models.FileField(max_length=255, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
@@ -437,12 +467,48 @@ class Attachment(CleanText, models.Model):
         self.checksum = hashlib.sha256(prepared.content).hexdigest()
         stem = f"attachments/{self.checksum[:2]}/{self.checksum}"
         self.file = self._write(f"{stem}.{prepared.extension}", prepared.content)
-        for name, content in prepared.renditions.items():
-            setattr(self, name, self._write(f"{stem}-{name}.webp", content))
+        self._store_renditions(
+            stem,
+            prepared.renditions,
+            getattr(prepared, "jpeg_renditions", {}),
+            getattr(prepared, "blurred", b""),
+        )
         self.kind = prepared.kind
         self.original_name = prepared.original_name[:255]
         self.size = len(prepared.content)
         self.width, self.height = prepared.width, prepared.height
+
+    def _store_renditions(self, stem, webp, jpeg, blurred) -> None:
+        for name, content in webp.items():
+            setattr(self, name, self._write(f"{stem}-{name}.webp", content))
+        for name, content in jpeg.items():
+            setattr(self, f"{name}_jpeg", self._write(f"{stem}-{name}.jpg", content))
+        if blurred:
+            self.blurred = self._write(f"{stem}-blurred.jpg", blurred)
+
+    @property
+    def missing_renditions(self) -> list[str]:
+        """The display sizes an image lacks (those stored before they were made)."""
+        if not self.is_image:
+            return []
+        return [name for name in RENDITION_FIELDS if not getattr(self, name)]
+
+    def make_renditions(self) -> list[str]:
+        """Make the display sizes this image lacks from its stored original; the names of
+        those made. The caller saves."""
+        missing = self.missing_renditions
+        if not missing:
+            return []
+        with self.file.open("rb") as stored:
+            made = renditions_of_stored(stored.read())
+        stem = f"attachments/{self.checksum[:2]}/{self.checksum}"
+        self._store_renditions(
+            stem,
+            {name: made.webp[name] for name in made.webp if name in missing},
+            {name: made.jpeg[name] for name in made.jpeg if f"{name}_jpeg" in missing},
+            made.blurred if "blurred" in missing else b"",
+        )
+        return missing
 
     @staticmethod
     def _write(path: str, content: bytes) -> str:
