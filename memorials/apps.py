@@ -49,6 +49,14 @@ class MemorialsConfig(AppConfig):
         for model in (Testimony, CorrectionRequest):
             content.register(model, moderated=True, removable_by_editors=True, personal=True)
 
+        from django.db.models.signals import post_delete
+
+        from .testimonies import photo_leaves_with_its_testimony
+
+        post_delete.connect(
+            photo_leaves_with_its_testimony, sender=Testimony, dispatch_uid="testimony-photo"
+        )
+
         # Suggestions to editors: the documents that name a person (memorials/mentions.py).
         from django.db.models.signals import post_save
 

@@ -15,6 +15,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +193,12 @@ def delete_photo(testimony: Testimony) -> None:
     for file in (testimony.photo, testimony.photo_display):
         if file:
             file.storage.delete(file.name)
+
+
+def photo_leaves_with_its_testimony(sender, instance, **kwargs):
+    """A deleted testimony takes its photo with it (a visitor may ask for that), once the
+    deletion is committed; a rejected one keeps it, for an editor who reconsiders."""
+    transaction.on_commit(lambda: delete_photo(instance))
 
 
 def receive(form: VisitorForm, *, subject_field: str, subject, sender: str):

@@ -309,6 +309,10 @@ def test_a_photo_is_cleaned_stored_under_a_random_name_and_hidden_until_approved
     assert visitor.get(photo_url).status_code == 404
     assert visitor.get(f"/media/{name}").status_code == 404
     assert visitor.get(f"/media/{testimony.photo_display.name}").status_code == 404
+    change_page = editor_client.get(f"/admin/memorials/testimony/{testimony.pk}/change/")
+    assert f'<img src="{photo_url}" alt="My father on the boulevard, 1989"' in (
+        change_page.content.decode()
+    )
     preview = editor_client.get(photo_url)
     assert preview.status_code == 200 and "no-store" in preview["Cache-Control"]
     assert b"".join(preview.streaming_content).startswith(b"RIFF")  # the display size, WebP
@@ -339,6 +343,23 @@ def test_a_photo_leaves_when_its_testimony_is_rejected_or_its_subject_withdrawn(
     Testimony.objects.update(state=Testimony.State.REJECTED)
     assert visitor.get(photo_url).status_code == 404
     assert visitor.get("/testimonies/999999/photo/").status_code == 404
+
+
+def test_deleting_a_testimony_deletes_its_photo(
+    visitor, person, editor_client, media_root, django_capture_on_commit_callbacks
+):
+    visitor.post(f"{person.get_absolute_url()}testimonies/", with_photo())
+    testimony = Testimony.objects.get()
+    files = [
+        Path(media_root) / testimony.photo.name,
+        Path(media_root) / testimony.photo_display.name,
+    ]
+    assert all(file.is_file() for file in files)
+    url = f"/admin/memorials/testimony/{testimony.pk}/delete/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Testimony.objects.exists()
+    assert not any(file.exists() for file in files)
 
 
 @pytest.mark.parametrize(
