@@ -15,6 +15,7 @@ class MemorialsConfig(AppConfig):
             Place,
             search=True,
             variants=True,
+            attachable=True,
             importable=True,
             labels=(_("Place"), _("Places")),
         )

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from archive.media import RENDITION_WIDTHS
+from portal.search import names
 
 from .models import Commemoration, Event, Figure, Person, PersonRelation, Place, Testimony, Tribute
 
@@ -92,13 +93,18 @@ def event_parts(event):
 
 
 def people(query: str = "", event_slug: str = ""):
-    """The register: public people, by any recorded spelling and by event."""
+    """The register: public people, by event, and by name however it is spelled, the
+    closest first (portal/search/names.py); a fragment that is no name's word ("Mamm")
+    still finds the names that contain it."""
     found = Person.objects.public().select_related("place", "event")
     if event_slug:
         found = found.filter(event__slug=event_slug)
-    if query:
-        found = found.named(query)
-    return found
+    if not query:
+        return found
+    by_name = names.found_by_name(found, query)
+    if by_name:
+        return by_name
+    return found.named(query)
 
 
 def events_with_people():
