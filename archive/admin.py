@@ -27,7 +27,7 @@ from portal.admin import (
 from portal.publishing import Status
 from portal.text import normalize_line_ends
 
-from . import media
+from . import iiif, media
 from .bulk_import import import_files
 from .forms import BulkImportForm
 from .importer import Outcome
@@ -120,7 +120,35 @@ class AttachmentForm(forms.ModelForm):
             self.add_error("alt_text", _("Describe the image for people who cannot see it."))
         if kind == media.IMAGE and not cleaned.get("rights"):
             self.add_error("rights", _("Say who may reuse the image, and how."))
+        if cleaned.get("role") == Attachment.Role.SCAN and kind and self.makes_scan_pages():
+            self.check_scan(kind)
         return cleaned
+
+    def makes_scan_pages(self) -> bool:
+        """A new file or a new role: the scan's pages are made again (or removed)."""
+        return bool({"file", "role"} & set(self.changed_data))
+
+    def check_scan(self, kind):
+        """A scan's pages can be made from this file, within the save's pixel budget (an
+        image's own pixels are counted when it is uploaded)."""
+        if self.has_error("file"):
+            return  # the upload itself was refused: nothing to make pages of
+        field = "file" if "file" in self.changed_data else "role"
+        try:
+            if self.prepared is not None:
+                content, name = self.prepared.content, self.prepared.original_name
+            elif kind == media.PDF:
+                with self.instance.file.open("rb") as stored:
+                    content, name = stored.read(), self.instance.original_name
+            else:
+                content, name = b"", self.instance.original_name
+            pixels = iiif.scan_pixels(
+                kind, content, name, self.instance.width, self.instance.height
+            )
+            if self.prepared is None or kind != media.IMAGE:
+                iiif.spend_pixels(self.pixel_budget, pixels, name)
+        except forms.ValidationError as error:
+            self.add_error(field, error)
 
     def save(self, commit=True):
         attachment = super().save(commit=False)
@@ -128,6 +156,8 @@ class AttachmentForm(forms.ModelForm):
             attachment.store(self.prepared)
         if commit:
             attachment.save()
+            if self.makes_scan_pages():
+                iiif.make_scan_pages(attachment)
         return attachment
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from portal import freshness
 from portal.api import BadRequest, json_endpoint, json_response, page_of
 
-from . import selectors
+from . import iiif, selectors
 from .forms import ArchiveFilterForm
 
 
@@ -56,4 +56,8 @@ def document_detail(request, year, slug):
     document = get_object_or_404(
         selectors.public_documents().with_related(), issued_on__year=year, slug=slug
     )
-    return json_response(_document(request, document, full=True))
+    data = _document(request, document, full=True)
+    # The scan of the original, for IIIF viewers: null without one.
+    manifest = iiif.has_scan(document) and iiif.manifest_url(document)
+    data["iiif_manifest"] = request.build_absolute_uri(manifest) if manifest else None
+    return json_response(data)

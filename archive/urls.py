@@ -11,6 +11,11 @@ urlpatterns = [
     path("<year:year>/<slug:slug>/", views.document_detail, name="document"),
     path("<year:year>/<slug:slug>.txt", views.document_text, name="document-text"),
     path(
+        "<year:year>/<slug:slug>/manifest.json",
+        views.document_manifest,
+        name="document-manifest",
+    ),
+    path(
         "<year:year>/<slug:slug>/cite.<citation_format:format>",
         views.document_citation,
         name="document-citation",

@@ -1,4 +1,11 @@
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -6,7 +13,7 @@ from portal import freshness
 from portal.addresses import tombstone
 from portal.publishing import mark_preview
 
-from . import citations, metadata, selectors
+from . import citations, iiif, metadata, selectors
 from .forms import ArchiveFilterForm
 from .media import CONTENT_TYPES
 from .models import Attachment
@@ -59,6 +66,7 @@ def document_detail(request, year, slug):
         "citation": citations.chicago(document, url),
         "other_versions": document.other_language_versions(),
         "events": selectors.public_events_of(document),
+        "scan": iiif.shown_scan(iiif.scan_pages_of(document)),
     }
     return mark_preview(render(request, "archive/document_detail.html", context), document)
 
@@ -98,8 +106,14 @@ def _attachment_visible_at(request, path):
     """The attachment stored at ``path`` and its item, public first. The same bytes attached
     to a draft and to a public item are stored once: the public item's makes the file public,
     and the draft's neither hides it nor shows the draft."""
+    return _first_visible(request, Attachment.objects.stored_at(path))
+
+
+def _first_visible(request, attachments):
+    """Of ``attachments``, one whose item is public and that item, else one whose item the
+    user may preview, else (None, None)."""
     found = (None, None)
-    for attachment in Attachment.objects.stored_at(path).select_related("content_type"):
+    for attachment in attachments.select_related("content_type"):
         model = attachment.content_type.model_class()
         visible = model._default_manager.visible_to(request.user)
         item = visible.filter(pk=attachment.object_id).first()
@@ -115,6 +129,8 @@ def attachment_file(request, path):
 
     Stored files are named by their checksum and never change, so a public one is cached for
     a year. Anything but an image is sent as a download, and never sniffed."""
+    if path.startswith(iiif.PREFIX):
+        return _scan_file(request, path.removeprefix(iiif.PREFIX))
     attachment, item = _attachment_visible_at(request, path)
     if attachment is None:
         raise Http404
@@ -132,3 +148,52 @@ def attachment_file(request, path):
     if item.is_public:
         patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
     return mark_preview(response, item)
+
+
+def _scan_file(request, path):
+    """A file of a scan's image service (IIIF, level 0): a tile, a whole image at a listed
+    size, or ``info.json``, only while a document showing the image is visible, as its scan's
+    other files. Open to every origin when public, as IIIF viewers elsewhere need."""
+    identifier = path.partition("/")[0]
+    if not iiif.IDENTIFIER.fullmatch(identifier):
+        raise Http404
+    attachment, item = _first_visible(request, iiif.attachments_showing(identifier))
+    if attachment is None:
+        raise Http404
+    if path == identifier:  # the service's own address leads to its description
+        return HttpResponseRedirect(iiif.service_url(identifier) + "/info.json", status=303)
+    stored = f"{iiif.PREFIX}{path}"
+    if not iiif.SERVICE_PATH.fullmatch(path) or not default_storage.exists(stored):
+        raise Http404
+    if path.endswith("/info.json"):
+        response = HttpResponse(
+            iiif.served_info(identifier, request), content_type=iiif.INFO_CONTENT_TYPE
+        )
+    else:
+        response = FileResponse(default_storage.open(stored, "rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    if item.is_public:
+        response["Access-Control-Allow-Origin"] = "*"
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return mark_preview(response, item)
+
+
+@freshness.public_page
+def document_manifest(request, year, slug):
+    """The IIIF Presentation API 3 manifest of a public document's scans. A draft has none,
+    even for editors (viewers elsewhere would keep it); a withdrawn document answers with its
+    tombstone; a document without a scan, 404."""
+    document = selectors.public_documents().with_related()
+    document = document.filter(issued_on__year=year, slug=slug).first()
+    if document is None:
+        return _not_shown(request, year, slug)
+    pages = iiif.scan_pages_of(document)
+    if not pages:
+        raise Http404
+    response = JsonResponse(
+        iiif.manifest(document, pages, request),
+        content_type=iiif.MANIFEST_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from taggit.models import TaggedItem
 
+from archive import iiif
 from archive.models import Document
 from memorials.models import Event
 from portal import freshness
@@ -134,7 +135,8 @@ RECORD_DEFERRED = ["body", "editorial_notes", "provenance"]
 
 def with_record_parts(documents):
     public_events = Event.objects.public().only("id", "slug", "name")
-    return documents.select_related("issuer").prefetch_related(
+    # Whether it has a scan, whose IIIF manifest its record names (in the same query).
+    return iiif.with_scan_flag(documents.select_related("issuer")).prefetch_related(
         Prefetch("events", queryset=public_events, to_attr="public_events")
     )
 
@@ -270,6 +272,8 @@ def _record(parent, document, request, tags):
         ("format", "text/plain"),
         ("language", document.language),
         ("identifier", request.build_absolute_uri(document.get_absolute_url())),
+        # The scan of the original, as a IIIF manifest (a related resource, not the text).
+        ("relation", document.has_scan and request.build_absolute_uri(iiif.manifest_url(document))),
         ("description", document.summary),
         *[("subject", name) for name in tags.get(document.pk, [])],
         *[("coverage", event.name) for event in document.public_events],
