@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -411,14 +411,18 @@ def _scans_of(model):
 
 
 def scan_pages_of(document) -> list[ScanPage]:
-    """The pages of a document's scans, in the attachments' order, then the pages'."""
-    attachments = _scans_of(Document).filter(object_id=document.pk)
-    return list(
-        ScanPage.objects.filter(attachment__in=attachments)
-        .exclude(identifier="")
-        .select_related("attachment")
-        .order_by("attachment__position", "attachment__pk", "number")
-    )
+    """The pages of a document's scans, in the attachments' order, then the pages'. The
+    document's attachments are read once, for the page's other uses too: a document without
+    a scan costs no other query."""
+    prefetch_related_objects([document], "attachments")
+    scans = {a.pk: a for a in document.attachments.all() if a.role == Attachment.Role.SCAN}
+    if not scans:
+        return []
+    pages = list(ScanPage.objects.filter(attachment__in=list(scans)).exclude(identifier=""))
+    for page in pages:
+        page.attachment = scans[page.attachment_id]
+    order = {pk: index for index, pk in enumerate(scans)}  # the attachments' own order
+    return sorted(pages, key=lambda page: (order[page.attachment_id], page.number))
 
 
 def has_scan(document) -> bool:

@@ -8,6 +8,7 @@ from archive import api as archive_api
 from archive import views as archive_views
 from archive.feeds import DocumentsFeed
 from memorials import api as memorials_api
+from memorials import geo as memorials_geo
 from memorials.feeds import CommemorationsFeed
 from portal import freshness
 from portal.admin import ThrottledAdminLoginForm
@@ -64,6 +65,7 @@ urlpatterns += [
     path("api/events/<slug:slug>/", memorials_api.event_detail, name="api-event"),
     path("api/people/", memorials_api.person_list, name="api-people"),
     path("api/people/<slug:slug>/", memorials_api.person_detail, name="api-person"),
+    path("api/places.geojson", memorials_geo.places_geojson, name="api-places-geojson"),
     path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from portal.admin import (
     WorkflowAdmin,
 )
 
+from . import geo
 from .checks import check_document, documents_by_claim
 from .models import (
     Commemoration,
@@ -56,11 +57,22 @@ class PlaceAdmin(ShownRecordAdmin, HistoryAdmin):
         "kind",
         "parent",
         ("latitude", "longitude"),
+        "location_map",
+        "geonames_id",
     ]
+    readonly_fields = ["location_map"]
+
+    class Media:
+        css = geo.ADMIN_MEDIA["css"]
+        js = geo.ADMIN_MEDIA["js"]
 
     @admin.display(description=_("variants"))
     def variant_list(self, place):
         return ", ".join(place.variants)
+
+    @admin.display(description=_("On the map"))
+    def location_map(self, place):
+        return geo.admin_picker(place)
 
 
 class FigureInline(admin.TabularInline):

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from portal.dates import iso_partial
 from portal.metadata import Element, PageMetadata
 
+from .geo import geonames_uri
+
 
 def for_event(event, places, request, commemorations=None) -> PageMetadata:
     """Dates are as precisely as they are known (portal.dates.iso_partial): an event or a
@@ -90,6 +92,9 @@ def for_place(place, request) -> PageMetadata:
             "latitude": float(place.latitude),
             "longitude": float(place.longitude),
         }
+    # The same place in GeoNames, for linked data to join on.
+    if place.geonames_id:
+        json_ld["sameAs"] = geonames_uri(place)
     name, name_language = place.name_for()
     kind = place.get_kind_display().lower()
     if place.parent:

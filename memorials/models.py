@@ -188,11 +188,25 @@ class Place(CleanText, NamedInLanguages, TranslatedTexts, models.Model):
         return self.pk is not None and Place.objects.public().filter(pk=self.pk).exists()
 
     def clean(self):
+        self._check_coordinates()
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("A place cannot be part of itself.")})
             ancestor = ancestor.parent
+
+    def _check_coordinates(self):
+        """Degrees on the globe (WGS 84, as GeoJSON and maps take them), given in pairs."""
+        errors = {}
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = _("A latitude is from -90 (south) to 90 (north) degrees.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = _("A longitude is from -180 (west) to 180 (east) degrees.")
+        if not errors and (self.latitude is None) != (self.longitude is None):
+            missing = "latitude" if self.latitude is None else "longitude"
+            errors[missing] = _("Give both the latitude and the longitude, or neither.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class EventQuerySet(PublishableQuerySet):

@@ -12,7 +12,7 @@ from portal.addresses import tombstone
 from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
 
-from . import metadata, selectors, testimonies
+from . import geo, metadata, selectors, testimonies
 from .ical import build_calendar
 from .models import Event, Tribute
 from .timeline import build_timeline
@@ -60,6 +60,7 @@ def _event_page(request, event, tribute_form=None, status=200, submission_forms=
             event, parts["places"], request, commemorations=parts["commemorations"]
         ),
         "places": parts["places"],
+        "map": geo.page_map(parts["places"], label=_("Map of the event's places")),
         "figure_groups": selectors.figure_groups(event),
         "commemorations": parts["commemorations"],
         "timeline": build_timeline(event, parts["documents"], parts["commemorations"]),
@@ -156,7 +157,9 @@ def leave_tribute(request, slug, subject_model):
 
 @freshness.public_page
 def place_list(request):
-    return render(request, "memorials/place_list.html", {"places": selectors.public_places()})
+    places = list(selectors.public_places())
+    context = {"places": places, "map": geo.page_map(places)}
+    return render(request, "memorials/place_list.html", context)
 
 
 @freshness.public_page
@@ -164,10 +167,16 @@ def place_detail(request, slug):
     place = selectors.place_for_page(request.user, slug)
     if place is None:
         raise Http404
+    parts = selectors.place_parts(place)
     context = {
         "place": place,
         "metadata": metadata.for_place(place, request),
-        **selectors.place_parts(place),
+        # The place and the public places within it (a country's cities).
+        "map": geo.page_map(
+            [place, *parts["children"]],
+            label=_("Map of %(place)s") % {"place": place.name_for()[0]},
+        ),
+        **parts,
     }
     return mark_preview(render(request, "memorials/place_detail.html", context), place)
 

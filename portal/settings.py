@@ -8,6 +8,7 @@ refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -239,15 +240,39 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Maps (memorials/geo.py, static/js/map.js): the tile server's address, with Leaflet's
+# placeholders ({s} a subdomain, {z}/{x}/{y} the tile), and its attribution as the tile provider
+# gives it (HTML, the operator's own: shown in the map's corner). Empty MAP_TILE_URL: no maps.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def tile_source(url: str) -> list[str]:
+    """The Content Security Policy source that lets pages load ``url``'s tiles: its scheme and
+    host ("https://tile.openstreetmap.org"; a {s} subdomain becomes *), nothing for no maps."""
+    if not url:
+        return []
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc:
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL must be an http(s) address with a fixed host, not {url!r}"
+        )
+    host = parts.netloc.rpartition("@")[2]  # a source names no user or password
+    return [f"{parts.scheme}://{host}"]
+
+
 # Content Security Policy (django-csp): scripts only from this site, never inline; no plugins,
 # no framing. JSON-LD blocks are data, not scripts, and need no exception. Styles allow inline
-# attributes, which the admin's own templates use.
+# attributes, which the admin's own templates use. Images also come from the map's tile server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *tile_source(MAP_TILE_URL)],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
