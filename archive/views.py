@@ -59,6 +59,8 @@ def document_detail(request, year, slug):
     document = selectors.visible_document(request.user, year, slug)
     if document is None:
         return _not_shown(request, year, slug)
+    # First: it reads the document's attachments once (prefetched), for the whole page.
+    scan = iiif.shown_scan(iiif.scan_pages_of(document))
     url = request.build_absolute_uri(document.get_absolute_url())
     context = {
         "document": document,
@@ -66,7 +68,7 @@ def document_detail(request, year, slug):
         "citation": citations.chicago(document, url),
         "other_versions": document.other_language_versions(),
         "events": selectors.public_events_of(document),
-        "scan": iiif.shown_scan(iiif.scan_pages_of(document)),
+        "scan": scan,
     }
     return mark_preview(render(request, "archive/document_detail.html", context), document)
 
