@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import math
+import os
 from pathlib import Path
 
 import jsonschema
@@ -518,3 +519,23 @@ def test_the_api_gives_the_manifest_of_a_document_with_a_scan(publisher_client, 
     data = Client().get(f"/api/documents/2010/{document.slug}/").json()
     assert data["iiif_manifest"] == f"http://testserver{document.get_absolute_url()}manifest.json"
     assert Client().get(f"/api/documents/2010/{plain.slug}/").json()["iiif_manifest"] is None
+
+
+def test_the_page_with_a_scan_is_valid_html(publisher_client, media_root, tmp_path):
+    from tests.test_html_validity import _missing, nu_check
+
+    if _missing():  # as for every page's check: skipped locally, a failure in CI
+        if os.environ.get("CI"):
+            pytest.fail(_missing())
+        pytest.skip(_missing())
+    document = make_document(status=Status.DRAFT, reference_number="No. 7")
+    scanned(publisher_client, document, content=png(700, 500))
+    assert upload_scan(publisher_client, document, "annex.pdf", pdf(pages=2)).status_code == 302
+    assert ScanPage.objects.count() == 3  # the image, and the PDF's two pages
+    published(document)
+    paths = []
+    for language in ["", "/az", "/ru"]:
+        path = tmp_path / f"document{language.replace('/', '-')}.html"
+        path.write_bytes(Client().get(f"{language}{document.get_absolute_url()}").content)
+        paths.append(path)
+    assert nu_check(paths) == []
