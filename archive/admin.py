@@ -97,13 +97,27 @@ class AttachmentForm(forms.ModelForm):
 
     class Meta:
         model = Attachment
-        fields = ["file", "alt_text", "caption", "credit", "rights", "position"]
+        fields = [
+            "file",
+            "alt_text",
+            "caption",
+            "credit",
+            "rights",
+            "role",
+            "sensitive",
+            "position",
+        ]
 
     prepared = None
 
     def __init__(self, *args, pixel_budget=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pixel_budget = pixel_budget
+        if "role" in self.fields:  # a form that does not say (a script's) means the gallery
+            self.fields["role"].required = False
+
+    def clean_role(self):
+        return self.cleaned_data.get("role") or Attachment.Role.GALLERY
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -120,6 +134,8 @@ class AttachmentForm(forms.ModelForm):
             self.add_error("alt_text", _("Describe the image for people who cannot see it."))
         if kind == media.IMAGE and not cleaned.get("rights"):
             self.add_error("rights", _("Say who may reuse the image, and how."))
+        if cleaned.get("role") == Attachment.Role.LEAD and kind and kind != media.IMAGE:
+            self.add_error("role", _("Only an image can be the lead image."))
         if cleaned.get("role") == Attachment.Role.SCAN and kind and self.makes_scan_pages():
             self.check_scan(kind)
         return cleaned
@@ -171,13 +187,50 @@ class AttachmentFormSet(BaseGenericInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget}
 
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        leads = [
+            form
+            for form in kept
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == Attachment.Role.LEAD
+        ]
+        if len(leads) > 1:
+            raise forms.ValidationError(
+                _("A page has one lead image: mark only one image as the lead image.")
+            )
+
+    def save(self, commit=True):
+        # One lead image at a time is a database constraint: the image that gives up the lead
+        # does so first, so that moving the lead from one image to another in one save works.
+        for form in self.initial_forms:
+            data = getattr(form, "cleaned_data", {})
+            if form.initial.get("role") == Attachment.Role.LEAD and (
+                data.get("DELETE") or data.get("role", Attachment.Role.LEAD) != Attachment.Role.LEAD
+            ):
+                Attachment.objects.filter(pk=form.instance.pk).update(role=Attachment.Role.GALLERY)
+        return super().save(commit=commit)
+
 
 class AttachmentInline(GenericStackedInline):
     model = Attachment
     form = AttachmentForm
     formset = AttachmentFormSet
     extra = 0
-    fields = ["preview", "file", "alt_text", "caption", "credit", "rights", "position", "details"]
+    fields = [
+        "preview",
+        "file",
+        "alt_text",
+        "caption",
+        "credit",
+        "rights",
+        "role",
+        "sensitive",
+        "position",
+        "details",
+    ]
     readonly_fields = ["preview", "details"]
 
     @admin.display(description=_("preview"))

@@ -5,8 +5,44 @@ from django.shortcuts import get_object_or_404
 from portal import freshness
 from portal.api import BadRequest, json_endpoint, json_response, page_of
 
-from . import iiif, selectors
+from . import iiif, pictures, selectors
 from .forms import ArchiveFilterForm
+
+
+def image_data(request, attachment, role=None) -> dict:
+    """An image with what may be done with it: its rights statement, credit and caption, its
+    alt text, whether it is shown behind a notice (``sensitive``), and every stored size."""
+
+    def address(stored):
+        return request.build_absolute_uri(stored.url) if stored else None
+
+    renditions = [
+        {"url": request.build_absolute_uri(url), "width": width, "type": content_type}
+        for fallback, content_type in [(False, "image/webp"), (True, "image/jpeg")]
+        for width, url in pictures.stored_sizes(attachment, fallback=fallback)
+    ]
+    return {
+        "role": role or attachment.role,
+        "url": address(attachment.file),
+        "display_url": address(attachment.display),
+        "thumbnail_url": address(attachment.thumbnail),
+        "renditions": renditions,
+        "width": attachment.width,
+        "height": attachment.height,
+        "alt_text": attachment.alt_text,
+        "caption": attachment.caption,
+        "credit": attachment.credit,
+        "rights": attachment.rights or None,
+        "rights_label": str(attachment.get_rights_display()) if attachment.rights else None,
+        "sensitive": attachment.sensitive,
+    }
+
+
+def images_data(request, images) -> list[dict]:
+    """An item's images (``pictures.Images``), the lead first, labelled "lead" (a person's
+    portrait is their lead image)."""
+    lead = [image_data(request, images.lead, role="lead")] if images.lead else []
+    return lead + [image_data(request, image) for image in images.gallery + images.scans]
 
 
 def api_url(document) -> str:
@@ -38,6 +74,7 @@ def _document(request, document, *, full=False):
         data["editorial_notes"] = document.editorial_notes
         data["source_url"] = document.source_url
         data["provenance"] = document.provenance
+        data["images"] = images_data(request, pictures.by_role(document.attachments.all()))
     return data
 
 

@@ -13,7 +13,7 @@ from portal import freshness
 from portal.addresses import tombstone
 from portal.publishing import mark_preview
 
-from . import citations, iiif, metadata, selectors
+from . import citations, iiif, metadata, pictures, selectors
 from .forms import ArchiveFilterForm
 from .media import CONTENT_TYPES
 from .models import Attachment
@@ -62,9 +62,11 @@ def document_detail(request, year, slug):
     # First: it reads the document's attachments once (prefetched), for the whole page.
     scan = iiif.shown_scan(iiif.scan_pages_of(document))
     url = request.build_absolute_uri(document.get_absolute_url())
+    images = pictures.by_role(document.attachments.all())  # the lead, the gallery, the files
     context = {
         "document": document,
-        "metadata": metadata.for_document(document, request),
+        "images": images,
+        "metadata": metadata.for_document(document, request, images=images),
         "citation": citations.chicago(document, url),
         "other_versions": document.other_language_versions(),
         "events": selectors.public_events_of(document),

@@ -3,7 +3,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from archive.api import api_url
+from archive import pictures
+from archive.api import api_url, image_data, images_data
 from portal import freshness
 from portal.api import json_endpoint, json_response, page_of
 
@@ -51,6 +52,7 @@ def _event(request, event, *, figures=None, commemorations=None):
             }
             for commemoration in commemorations
         ]
+        data["images"] = images_data(request, pictures.by_role(event.attachments.all()))
     return data
 
 
@@ -108,6 +110,10 @@ def _person(request, person, *, parts=None):
         else None
     )
     data["portrait"] = _portrait(request, parts["portrait"]) if parts["portrait"] else None
+    # The portrait first, as the person's lead image; without one, an image marked "lead".
+    data["images"] = images_data(
+        request, pictures.by_role(parts["attachments"], lead=parts["portrait"])
+    )
     data["documents"] = [
         {"url": request.build_absolute_uri(api_url(document)), "title": document.title}
         for document in parts["documents"]
@@ -124,21 +130,7 @@ def _person(request, person, *, parts=None):
 
 
 def _portrait(request, attachment) -> dict:
-    def address(stored):
-        return request.build_absolute_uri(stored.url) if stored else None
-
-    return {
-        "url": address(attachment.file),
-        "display_url": address(attachment.display),
-        "thumbnail_url": address(attachment.thumbnail),
-        "width": attachment.width,
-        "height": attachment.height,
-        "alt_text": attachment.alt_text,
-        "caption": attachment.caption,
-        "credit": attachment.credit,
-        "rights": attachment.rights or None,
-        "rights_label": str(attachment.get_rights_display()) if attachment.rights else None,
-    }
+    return image_data(request, attachment, role="lead")
 
 
 @json_endpoint

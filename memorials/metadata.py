@@ -8,6 +8,8 @@ language. schema.org keeps the original name, the others as alternates.
 from django.utils import translation
 from django.utils.translation import gettext
 
+from archive import pictures
+from archive.metadata import described_images, image_object
 from portal.dates import iso_partial
 from portal.metadata import Element, PageMetadata
 
@@ -31,6 +33,9 @@ def for_event(event, places, request, commemorations=None) -> PageMetadata:
     }
     if event.end_date:
         json_ld["endDate"] = iso_partial(event.end_date, event.date_precision)
+    image, opengraph = described_images(pictures.by_role(event.attachments.all()), request)
+    if image:
+        json_ld["image"] = image
     if event.other_names:
         json_ld["alternateName"] = event.other_names
     if commemorations is None:
@@ -46,7 +51,7 @@ def for_event(event, places, request, commemorations=None) -> PageMetadata:
         Element("DC.description", description),
         *[Element("DC.coverage", *place.name_for()) for place in places],
     ]
-    return PageMetadata(url, name, description, "website", json_ld, dublin_core)
+    return PageMetadata(url, name, description, "website", json_ld, dublin_core, opengraph)
 
 
 def _page_elements(url) -> list[Element]:
@@ -86,6 +91,9 @@ def for_place(place, request) -> PageMetadata:
     json_ld = {"@context": "https://schema.org", **_place(place, request)}
     if place.parent:
         json_ld["containedInPlace"] = _place(place.parent, request)
+    image, opengraph = described_images(pictures.by_role(place.attachments.all()), request)
+    if image:
+        json_ld["image"] = image
     if place.latitude is not None:
         json_ld["geo"] = {
             "@type": "GeoCoordinates",
@@ -114,41 +122,22 @@ def for_place(place, request) -> PageMetadata:
         *_page_elements(url),
         Element("DC.description", description),
     ]
-    return PageMetadata(url, name, description, "website", json_ld, dublin_core)
+    return PageMetadata(url, name, description, "website", json_ld, dublin_core, opengraph)
 
 
 def portrait_image(attachment, request) -> dict:
-    """A portrait as a schema.org ImageObject: the file as stored, its rights statement's URI as
-    the licence, and the credit the page shows."""
-    data = {
-        "@type": "ImageObject",
-        "contentUrl": request.build_absolute_uri(attachment.file.url),
-        "width": attachment.width,
-        "height": attachment.height,
-        "description": attachment.alt_text,
-    }
-    if attachment.thumbnail:
-        data["thumbnailUrl"] = request.build_absolute_uri(attachment.thumbnail.url)
-    if attachment.caption:
-        data["caption"] = attachment.caption
-    if attachment.rights:
-        data["license"] = attachment.rights
-    if attachment.credit:
-        data["creditText"] = attachment.credit
-    return data
+    """A portrait as a schema.org ImageObject (archive.metadata.image_object)."""
+    return image_object(attachment, request)
 
 
 def for_person(person, event, request, portrait=None) -> PageMetadata:
     url = request.build_absolute_uri(person.get_absolute_url())
     json_ld = {"@context": "https://schema.org", "@type": "Person", "name": person.name, "url": url}
-    opengraph = []
-    if portrait is not None:
-        json_ld["image"] = portrait_image(portrait, request)
-        image_url = portrait.display or portrait.file
-        opengraph = [
-            ("og:image", request.build_absolute_uri(image_url.url)),
-            ("og:image:alt", portrait.alt_text),
-        ]
+    # The portrait is the person's lead image (archive/pictures.py), as on the page.
+    images = pictures.by_role(person.attachments.all(), lead=portrait)
+    image, opengraph = described_images(images, request)
+    if image:
+        json_ld["image"] = image
     if person.variants:
         json_ld["alternateName"] = person.variants
     if person.birth_date:

@@ -159,7 +159,10 @@ def test_a_public_image_is_shown_with_its_alt_text_and_cached_for_a_year(
     attachment = Attachment.objects.get()
     visitor = Client()
     html = visitor.get(document.get_absolute_url()).content.decode()
-    assert f'<img src="/media/{attachment.display.name}" alt="The meeting"' in html
+    # A <picture>: WebP sizes, and the JPEG fallback as the <img> (tests/archive/test_pictures.py).
+    assert f'<source type="image/webp" srcset="/media/{attachment.thumbnail.name} 320w' in html
+    assert f'<img src="/media/{attachment.display_jpeg.name}"' in html
+    assert 'alt="The meeting"' in html
     response = visitor.get(f"/media/{attachment.display.name}")
     assert response.status_code == 200 and response["Content-Type"] == "image/webp"
     assert (

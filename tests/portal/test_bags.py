@@ -73,7 +73,8 @@ def empty_the_instance(settings, tmp_path):
 
 def test_the_archive_round_trips_through_a_bag(archive_content, media_root, tmp_path, settings):
     before, files_before = snapshot(), stored_files(media_root)
-    assert len(files_before) == 4  # photo, its two display sizes, the PDF
+    # The photo, its six display sizes (WebP and JPEG) and blurred stand-in, the PDF.
+    assert len(files_before) == 9
 
     out = io.StringIO()
     call_command("export_archive", str(tmp_path / "bag"), stdout=out)
