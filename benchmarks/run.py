@@ -396,6 +396,8 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
             checks[f"{name}_cold_p95"] = {"ms": entry["cold_p95_ms"], "budget": budget}
     for entry in checks.values():
         entry["ok"] = entry["ms"] <= entry["budget"]
+    if server is None:  # --pages-only
+        return _verdict(checks, pages)
     for page in ["document", "event"]:
         to_floor = server[f"{page}_cached_ratio_to_healthz"]
         to_uncached = server[f"{page}_cached_ratio_to_uncached"]
@@ -412,6 +414,10 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
         and load["tributes_stored"] == load["tributes_accepted"]
         and load["tributes_stored_twice"] == 0
     }
+    return _verdict(checks, pages)
+
+
+def _verdict(checks: dict, pages: dict) -> dict:
     failed = sorted(name for name, entry in checks.items() if not entry["ok"])
     return {
         "all_within_budget": not failed,
@@ -660,6 +666,11 @@ def main():
         help="people without other spellings: to compare what the spellings cost a search",
     )
     parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure the pages only, without a real server's throughput and the load test",
+    )
+    parser.add_argument(
         "--size",
         action="append",
         default=[],
@@ -704,8 +715,9 @@ def main():
             "pages": measure_pages(arguments.repeat, arguments.cold),
         }
         connection.close()
-        report["server"] = measure_server(env, arguments.seconds, arguments.workers)
-        report["verdict"] = verdicts(report["pages"], report["server"], report["database"])
+        if not arguments.pages_only:
+            report["server"] = measure_server(env, arguments.seconds, arguments.workers)
+        report["verdict"] = verdicts(report["pages"], report.get("server"), report["database"])
         print(json.dumps(report, indent=2, ensure_ascii=False))
     finally:
         connection.close()
