@@ -22,6 +22,7 @@ from portal.admin import (
     HistoryAdmin,
     PublicationFilter,
     ShownRecordAdmin,
+    TranslatedTextsAdmin,
     WorkflowAdmin,
 )
 from portal.publishing import Status
@@ -268,7 +269,7 @@ class DocumentForm(EditTokenForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(WorkflowAdmin):
+class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
     form = DocumentForm
     list_display = ["title", "issuer_name", "issued_on", "kind", "language", "publication"]
     list_filter = ["kind", "issuer", IssuedYearFilter, "language", PublicationFilter, TagFilter]

@@ -1,5 +1,6 @@
 """The documents in the read-only JSON API (/api/documents/)."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from portal import freshness
@@ -7,6 +8,38 @@ from portal.api import BadRequest, json_endpoint, json_response, page_of
 
 from . import iiif, pictures, selectors
 from .forms import ArchiveFilterForm
+
+
+def translated_text(item, field: str) -> dict:
+    """An editor's text with its translations, in three keys: the original under the field's
+    own name (as before translations were recorded, so existing readers keep working), its
+    language, and the translations recorded, by language:
+    ``{"summary": "…", "summary_language": "en", "summary_translations": {"az": "…"}}``."""
+    translations = {
+        language: item.translated(field, language)
+        for language, _name in settings.LANGUAGES
+        if language != item.texts_language and item.translated(field, language)
+    }
+    return {
+        field: getattr(item, field),
+        f"{field}_language": item.texts_language,
+        f"{field}_translations": translations,
+    }
+
+
+def translated_name(item) -> dict:
+    """The same for a name recorded in languages: ``"name"`` stays the name as the sources give
+    it; ``"name_language"`` and ``"name_translations"`` come beside it."""
+    translations = {
+        language: getattr(item, f"name_{language}")
+        for language, _name in settings.LANGUAGES
+        if language != item.name_language and getattr(item, f"name_{language}", "")
+    }
+    return {
+        "name": item.name,
+        "name_language": item.name_language,
+        "name_translations": translations,
+    }
 
 
 def image_data(request, attachment, role=None) -> dict:
@@ -64,7 +97,7 @@ def _document(request, document, *, full=False):
         "series": document.series,
         "reference_number": document.reference_number,
         "language": document.language,
-        "summary": document.summary,
+        **translated_text(document, "summary"),
         "tags": [tag.name for tag in document.tags.all()],
         "checksum_sha256": document.checksum,
         "updated_at": document.updated_at.isoformat(),

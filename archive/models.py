@@ -296,7 +296,16 @@ class Document(CleanText, TranslatedTexts, Publishable):
             kind="document",
             title=self.title,
             url=self.get_absolute_url(),
-            text="\n\n".join(filter(None, [self.summary, self.body])),
+            text="\n\n".join(
+                filter(
+                    None,
+                    [
+                        self.summary,
+                        *(self.translated_texts or {}).get("summary", {}).values(),
+                        self.body,
+                    ],
+                )
+            ),
             names=(self.series,) if self.series else (),
             date=self.issued_on,
             date_precision=dates.DAY,  # a document is dated to the day it was issued

@@ -19,6 +19,7 @@ from portal.admin import (
     HistoryAdmin,
     PublicationFilter,
     ShownRecordAdmin,
+    TranslatedTextsAdmin,
     WorkflowAdmin,
 )
 
@@ -41,7 +42,7 @@ NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
 
 @admin.register(Place)
-class PlaceAdmin(ShownRecordAdmin, HistoryAdmin):
+class PlaceAdmin(TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "variant_list"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -83,7 +84,7 @@ class FigureInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(WorkflowAdmin):
+class EventAdmin(TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "dates_display", "date_precision", "publication"]
     list_filter = [PublicationFilter, "date_precision", "places"]
     search_fields = ["name", "alternative_names", "description", "slug"]
@@ -105,7 +106,7 @@ class EventAdmin(WorkflowAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonPageAdmin, WorkflowAdmin):
+class PersonAdmin(TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
     list_display = ["name", "event", "death_display", "age", "place", "publication"]
     list_filter = [PublicationFilter, "event"]
     list_select_related = ["event", "place"]
@@ -143,7 +144,7 @@ class PersonAdmin(PersonPageAdmin, WorkflowAdmin):
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(WorkflowAdmin):
+class CommemorationAdmin(TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "event", "date_display", "kind", "place", "publication"]
     list_filter = [PublicationFilter, "kind", "event"]
     list_select_related = ["event", "place"]
@@ -153,6 +154,7 @@ class CommemorationAdmin(WorkflowAdmin):
     date_hierarchy = "date"
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "event", ("status", "published_at")]}),
+        (NAMES_IN_LANGUAGES, {"fields": ["name_language", ("name_en", "name_az", "name_ru")]}),
         (_("When"), {"fields": [("date", "date_precision"), "date_note"]}),
         (_("Where and who"), {"fields": ["place", "venue", "organizer", "participants"]}),
         (_("About"), {"fields": ["description", "documents"]}),
@@ -164,7 +166,7 @@ class CommemorationAdmin(WorkflowAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(ShownRecordAdmin, HistoryAdmin):
+class FigureAdmin(TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
     list_display = ["event", "measure_display", "value_display", "source", "wording"]
     list_filter = ["measure", "qualifier", "event"]
     list_select_related = ["event", "source", "source__issuer"]

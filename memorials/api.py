@@ -4,7 +4,7 @@
 from django.shortcuts import get_object_or_404
 
 from archive import pictures
-from archive.api import api_url, image_data, images_data
+from archive.api import api_url, image_data, images_data, translated_name, translated_text
 from portal import freshness
 from portal.api import json_endpoint, json_response, page_of
 
@@ -16,7 +16,7 @@ def _event(request, event, *, figures=None, commemorations=None):
     data = {
         "url": request.build_absolute_uri(f"/api/events/{event.slug}/"),
         "html_url": request.build_absolute_uri(event.get_absolute_url()),
-        "name": event.name,
+        **translated_name(event),
         "slug": event.slug,
         "alternative_names": event.other_names,
         "start_date": event.start_date.isoformat(),
@@ -26,7 +26,7 @@ def _event(request, event, *, figures=None, commemorations=None):
             {"name": place.name, "slug": place.slug, "variants": place.variants}
             for place in event.places.all()
         ],
-        "description": event.description,
+        **translated_text(event, "description"),
         "updated_at": event.updated_at.isoformat(),
     }
     if figures is not None:
@@ -34,6 +34,12 @@ def _event(request, event, *, figures=None, commemorations=None):
             {
                 "measure": figure.measure,
                 "measure_label": figure.measure_display,
+                # An 'other' figure's label is the editors' words, translated like their texts.
+                **{
+                    key: value
+                    for key, value in translated_text(figure, "measure_label").items()
+                    if key != "measure_label"
+                },
                 "value": figure.value,
                 "qualifier": figure.qualifier,
                 "wording": figure.wording,
@@ -43,12 +49,13 @@ def _event(request, event, *, figures=None, commemorations=None):
         ]
         data["commemorations"] = [
             {
-                "name": commemoration.name,
+                **translated_name(commemoration),
                 "kind": commemoration.kind,
                 "date": commemoration.date.isoformat(),
                 "date_precision": commemoration.date_precision,
                 "place": commemoration.place.name if commemoration.place else None,
                 "venue": commemoration.venue,
+                **translated_text(commemoration, "description"),
             }
             for commemoration in commemorations
         ]
@@ -99,6 +106,7 @@ def _person(request, person, *, parts=None):
     }
     if parts is None:
         return data
+    data.update(translated_text(person, "biography"))
     source = parts["source"]
     data["source"] = (
         {

@@ -6,6 +6,8 @@ from portal.feeds import FEED_LENGTH, PortalFeed, midnight
 
 from .models import Commemoration
 
+FEED_LANGUAGE = "en"
+
 
 class CommemorationsFeed(PortalFeed):
     title = "Commemoration portal: commemorations"
@@ -21,14 +23,18 @@ class CommemorationsFeed(PortalFeed):
             .order_by("-date", "-updated_at")[:FEED_LENGTH]
         )
 
+    # The feed has one address in no language, and its own words are English: names and
+    # texts are given in English where a translation is recorded, else as written.
+
     def item_title(self, commemoration):
-        return f"{commemoration.name} ({commemoration.date_display})"
+        return f"{commemoration.name_for(FEED_LANGUAGE)[0]} ({commemoration.date_display})"
 
     def item_description(self, commemoration):
-        parts = [f"{commemoration.get_kind_display()} for {commemoration.event.name}."]
+        event = commemoration.event.name_for(FEED_LANGUAGE)[0]
+        parts = [f"{commemoration.get_kind_display()} for {event}."]
         if commemoration.place:
-            parts.append(f"Place: {commemoration.place.name}.")
-        parts.append(commemoration.description)
+            parts.append(f"Place: {commemoration.place.name_for(FEED_LANGUAGE)[0]}.")
+        parts.append(commemoration.text_for("description", FEED_LANGUAGE)[0])
         return " ".join(filter(None, parts))
 
     def item_link(self, commemoration):

@@ -67,7 +67,9 @@ def commemoration_entry(commemoration, base_url: str) -> CalendarEntry:
     first, last = commemoration.period
     entry = CalendarEntry()
     entry.add("uid", f"commemoration-{commemoration.slug}@{UID_DOMAIN}")
-    entry.add("summary", commemoration.name)
+    # The name in the reader's language where one is recorded, else the original in its own.
+    name, name_language = commemoration.name_for()
+    entry.add("summary", name, parameters={"LANGUAGE": name_language})
     entry.add("dtstart", first)
     entry.add("dtend", last + datetime.timedelta(days=1))
     entry.add("dtstamp", _stamp(commemoration.updated_at))

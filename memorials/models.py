@@ -155,7 +155,17 @@ class Place(CleanText, NamedInLanguages, TranslatedTexts, models.Model):
             kind="place",
             title=self.name,
             url=self.get_absolute_url(),
-            text=", ".join(parent),
+            # The editors' note in every language it is written in: a search in any finds it.
+            text="\n\n".join(
+                filter(
+                    None,
+                    [
+                        ", ".join(parent),
+                        self.note,
+                        *(self.translated_texts or {}).get("note", {}).values(),
+                    ],
+                )
+            ),
             names=(*self.variants, *self.translated_names),
             public_from=public_from,
         )
@@ -312,7 +322,16 @@ class Event(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
             kind="event",
             title=self.name,
             url=self.get_absolute_url(),
-            text="\n\n".join(filter(None, [self.description, ", ".join(places)])),
+            text="\n\n".join(
+                filter(
+                    None,
+                    [
+                        self.description,
+                        *(self.translated_texts or {}).get("description", {}).values(),
+                        ", ".join(places),
+                    ],
+                )
+            ),
             names=(*self.other_names, *self.translated_names),
             date=self.start_date,
             date_precision=self.date_precision,
@@ -465,7 +484,17 @@ class Person(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
             kind="person",
             title=self.name,
             url=self.get_absolute_url(),
-            text="\n\n".join(filter(None, [self.biography, event, place])),
+            text="\n\n".join(
+                filter(
+                    None,
+                    [
+                        self.biography,
+                        *(self.translated_texts or {}).get("biography", {}).values(),
+                        event,
+                        place,
+                    ],
+                )
+            ),
             names=(*self.variants, *self.translated_names),
             date=self.death_date,
             date_precision=self.death_precision,
@@ -617,9 +646,18 @@ class Commemoration(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
             url=self.get_absolute_url(),
             text="\n\n".join(
                 filter(
-                    None, [self.description, self.venue, self.participants, place, self.event.name]
+                    None,
+                    [
+                        self.description,
+                        *(self.translated_texts or {}).get("description", {}).values(),
+                        self.venue,
+                        self.participants,
+                        place,
+                        self.event.name,
+                    ],
                 )
             ),
+            names=tuple(self.translated_names),
             date=self.date,
             date_precision=self.date_precision,
             public_from=self.public_from,

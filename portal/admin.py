@@ -9,17 +9,20 @@ version or a crafted POST.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +32,7 @@ from taggit.models import Tag
 from . import throttling
 from .models import SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
+from .text import control_character_problem, normalize_line_ends
 
 
 def _valid_initial(model, name, value) -> bool:
@@ -492,3 +496,218 @@ class TagAdmin(ShownRecordAdmin, taggit_admin.TagAdmin):
 
 admin.site.unregister(Tag)
 admin.site.register(Tag, TagAdmin)
+
+
+# Translations of editors' texts (portal/naming.py, TranslatedTexts). The change form gets a
+# field for each translated text in each language other than the texts' own, saved into
+# ``translated_texts``, so that translations go through the same form as the texts: the same
+# workflow rules (an editor cannot change a live item), the same edit token and history. The
+# changelist gets a filter for what is not yet translated into a language, and a count of
+# what is.
+
+TRANSLATIONS = _("Translations")
+
+
+def translation_field_name(field: str, language: str) -> str:
+    """The form field of ``field``'s translation into ``language``: ``description_in_az``."""
+    return f"{field}_in_{language}"
+
+
+def language_name(language: str):
+    """A language's name in the admin's language ("Azerbaijani", "Азербайджанский")."""
+    return translation.get_language_info(language)["name_translated"]
+
+
+def _text_written(model) -> Q:
+    """Items with at least one of the model's translated texts written."""
+    written = Q()
+    for field in model.translated_fields:
+        written |= ~Q(**{field: ""})
+    return written
+
+
+def needs_translation_q(model, language: str) -> Q:
+    """Items with a text written in a language other than ``language``."""
+    return ~Q(texts_language=language) & _text_written(model)
+
+
+def not_translated_q(model, language: str) -> Q:
+    """Items with a text written in another language and not translated into ``language``."""
+    missing = Q()
+    for field in model.translated_fields:
+        key = f"translated_texts__{field}__{language}"
+        not_translated = Q(**{f"{key}__isnull": True}) | Q(**{key: ""})
+        missing |= ~Q(**{field: ""}) & not_translated
+    return ~Q(texts_language=language) & missing
+
+
+class TranslationsForm(forms.ModelForm):
+    """Reads and writes the translation fields a model's admin adds (``with_translations``)."""
+
+    translation_fields: dict[str, tuple[str, str]] = {}  # form field: (text field, language)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (field, language) in self.translation_fields.items():
+            if name in self.fields and name not in self.initial:
+                self.initial[name] = self.instance.translated(field, language)
+        if "texts_language" in self.fields:
+            # A form posted without it (an older page, a script) keeps the stored language.
+            self.fields["texts_language"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.translation_fields:
+            value = cleaned.get(name)
+            if not isinstance(value, str):
+                continue
+            # As CleanText holds the texts themselves: one form of line end, no control
+            # characters.
+            cleaned[name] = value = normalize_line_ends(value)
+            problem = control_character_problem(value)
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
+
+    def _post_clean(self):
+        stored = self.instance.translated_texts
+        texts = {
+            field: dict(values)
+            for field, values in (stored if isinstance(stored, dict) else {}).items()
+            if isinstance(values, dict)
+        }
+        for name, (field, language) in self.translation_fields.items():
+            if name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            if value:
+                texts.setdefault(field, {})[language] = value
+            else:
+                texts.get(field, {}).pop(language, None)
+        self.instance.translated_texts = {
+            field: values for field, values in texts.items() if values
+        }
+        super()._post_clean()
+
+
+def with_translations(form, model, languages):
+    """``form`` with a field for each of ``model``'s translated texts in each of ``languages``,
+    labelled "Description (Azerbaijani)"."""
+    fields, declared = {}, {}
+    for field in model.translated_fields:
+        model_field = model._meta.get_field(field)
+        widget = (
+            widgets.AdminTextareaWidget
+            if isinstance(model_field, models.TextField)
+            else widgets.AdminTextInputWidget
+        )
+        for language in languages:
+            name = translation_field_name(field, language)
+            fields[name] = (field, language)
+            declared[name] = model_field.formfield(
+                required=False,
+                widget=widget,
+                label=format_lazy(
+                    "{} ({})", capfirst(model_field.verbose_name), language_name(language)
+                ),
+                help_text="",
+            )
+    bases = (form,) if issubclass(form, TranslationsForm) else (TranslationsForm, form)
+    return type(form.__name__, bases, {**declared, "translation_fields": fields})
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Items with a text not yet translated into the chosen language. Below its choices, how
+    many items are translated into each language, of those with a text to translate into it
+    ("Azerbaijani: 12 of 40 translated"): the filter is on every changelist with translated
+    texts, so the count is too, whatever other template a changelist has."""
+
+    title = _("missing translation")
+    parameter_name = "missing_translation"
+    template = "admin/missing_translation_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.counted = model_admin.get_queryset(request)
+
+    def lookups(self, request, model_admin):
+        return [(language, language_name(language)) for language, _name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(settings.LANGUAGES):
+            return queryset.filter(not_translated_q(queryset.model, self.value()))
+        return queryset
+
+    def completeness(self) -> list[str]:
+        """A line for each language some item has a text to translate into (one query)."""
+        model, counts = self.counted.model, {}
+        for language, _name in settings.LANGUAGES:
+            needed = needs_translation_q(model, language)
+            counts[f"needed_{language}"] = Count("pk", filter=needed)
+            missing = not_translated_q(model, language)
+            counts[f"missing_{language}"] = Count("pk", filter=missing)
+        totals = self.counted.order_by().aggregate(**counts)
+        return [
+            _("%(language)s: %(translated)d of %(total)d translated")
+            % {
+                "language": language_name(language),
+                "translated": totals[f"needed_{language}"] - totals[f"missing_{language}"],
+                "total": totals[f"needed_{language}"],
+            }
+            for language, _name in settings.LANGUAGES
+            if totals[f"needed_{language}"]
+        ]
+
+
+class TranslatedTextsAdmin:
+    """For the admin of a model with translated texts: put it first among the bases. Its
+    change form takes the texts' language and their translations; its changelist filters by
+    missing translation and counts what is translated (``MissingTranslationFilter``)."""
+
+    def translation_languages(self, obj=None) -> list[str]:
+        """The languages other than the texts' own: the item's, or on adding the default."""
+        if obj is not None:
+            original = obj.texts_language
+        else:
+            original = self.model._meta.get_field("texts_language").get_default()
+        return [language for language, _name in settings.LANGUAGES if language != original]
+
+    def translation_fields(self, obj=None) -> list[str]:
+        return [
+            translation_field_name(field, language)
+            for field in self.model.translated_fields
+            for language in self.translation_languages(obj)
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        translations = ["texts_language", *self.translation_fields(obj)]
+        return [*fieldsets, (TRANSLATIONS, {"fields": translations})]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if "form" not in kwargs:
+            languages = self.translation_languages(obj)
+            kwargs["form"] = with_translations(self.form, self.model, languages)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def __getattr__(self, name):
+        """A translation shown read-only (to whom may view, not change, the item): the admin
+        looks a read-only field up on its ModelAdmin when the model has no such field."""
+        model = self.__dict__.get("model")  # set by ModelAdmin.__init__; before it, nothing
+        for field in getattr(model, "translated_fields", ()):
+            prefix = f"{field}_in_"
+            language = name.removeprefix(prefix)
+            if name.startswith(prefix) and language in dict(settings.LANGUAGES):
+
+                def translation_of(item, field=field, language=language):
+                    return item.translated(field, language)
+
+                model_field = model._meta.get_field(field)
+                translation_of.short_description = format_lazy(
+                    "{} ({})", capfirst(model_field.verbose_name), language_name(language)
+                )
+                return translation_of
+        raise AttributeError(name)
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), MissingTranslationFilter]

@@ -2,10 +2,13 @@ import json
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy
 
 from portal import dates
 
@@ -121,3 +124,99 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, name)
+
+
+# Editors' texts (a description, a note, a summary) in the reader's language: the translation
+# where one is recorded, else the original, marked with its own language and a short note. The
+# note is one whole sentence for each pair of languages, so that each translation can say it
+# with its own grammar ("на азербайджанский", "ingilis dilində").
+UNTRANSLATED_NOTES = {
+    ("az", "en"): gettext_lazy(
+        "Not yet translated into Azerbaijani; shown in the original English."
+    ),
+    ("az", "ru"): gettext_lazy(
+        "Not yet translated into Azerbaijani; shown in the original Russian."
+    ),
+    ("ru", "en"): gettext_lazy("Not yet translated into Russian; shown in the original English."),
+    ("ru", "az"): gettext_lazy(
+        "Not yet translated into Russian; shown in the original Azerbaijani."
+    ),
+    ("en", "az"): gettext_lazy(
+        "Not yet translated into English; shown in the original Azerbaijani."
+    ),
+    ("en", "ru"): gettext_lazy("Not yet translated into English; shown in the original Russian."),
+}
+
+
+EXCERPT_WORDS = 40
+
+
+def untranslated_note(reader: str, original: str) -> str:
+    """The note beside an original shown to a reader of another language."""
+    note = UNTRANSLATED_NOTES.get((reader, original))
+    if note is not None:
+        return str(note)
+    return translation.gettext(
+        "Not yet translated into %(language)s; shown in the original %(original)s."
+    ) % {
+        "language": translation.get_language_info(reader)["name_translated"],
+        "original": translation.get_language_info(original)["name_translated"],
+    }
+
+
+def _text_and_languages(item, field: str) -> tuple[str, str, str]:
+    text, language = item.text_for(field)
+    reader = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return text or "", language, reader
+
+
+@register.filter
+def text(item, field: str) -> str:
+    """An editor's text of ``item`` (``{{ event|text:"description" }}``) in the reader's
+    language, as paragraphs: the translation, or the original in an element carrying its
+    ``lang``, after a note saying it is not yet translated. Nothing for no text."""
+    content, language, reader = _text_and_languages(item, field)
+    if not content:
+        return ""
+    paragraphs = linebreaks(content, autoescape=True)  # escaped, then marked safe
+    if language == reader:
+        return paragraphs
+    return format_html(
+        '<p class="translation-note">{}</p><div class="original-text" lang="{}">{}</div>',
+        untranslated_note(reader, language),
+        language,
+        paragraphs,
+    )
+
+
+@register.filter
+def text_inline(item, field: str, words: int | None = None) -> str:
+    """The same within a line (a figure's label, an editorial note): the original in a span
+    carrying its ``lang``, the note after it in small type."""
+    content, language, reader = _text_and_languages(item, field)
+    if not content:
+        return ""
+    if words:
+        content = Truncator(content).words(words, truncate=" …")  # as truncatewords does
+    if language == reader:
+        return format_html("{}", content)
+    return format_html(
+        '<span class="original-text" lang="{}">{}</span>'
+        ' <small class="translation-note">({})</small>',
+        language,
+        content,
+        untranslated_note(reader, language),
+    )
+
+
+@register.filter
+def text_excerpt(item, field: str) -> str:
+    """Its first 40 words, within a line, as ``text_inline`` marks them (a list's summary)."""
+    return text_inline(item, field, words=EXCERPT_WORDS)
+
+
+@register.filter
+def text_plain(item, field: str) -> str:
+    """The text in the reader's language, or the original, as plain text (a page's
+    description in its head, where no element can carry a language)."""
+    return _text_and_languages(item, field)[0]

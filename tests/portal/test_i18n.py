@@ -199,12 +199,15 @@ def test_names_in_the_readers_language_or_visibly_the_original(client, seed):
     assert "<h1>Bakı</h1>" in client.get("/az/places/baku/").content.decode()
     assert "<h1>Баку</h1>" in client.get("/ru/places/baku/").content.decode()
     assert "<h1>Baku</h1>" in client.get("/places/baku/").content.decode()
-    # No Azerbaijani name is recorded for the event: the original shows, marked as English.
+    # The event's Azerbaijani name is recorded; a place's is not: its original shows, marked
+    # as English.
     html = client.get("/az/events/black-january/").content.decode()
+    assert "<h1>20 Yanvar faciəsi</h1>" in html
+    assert "<title>20 Yanvar faciəsi · Anım portalı</title>" in html
+    new_york = client.get("/az/places/new-york/").content.decode()
     assert (
-        '<h1><span class="original-name" lang="en" title="Mənbələrdə qeyd olunduğu kimi ad">Black January</span></h1>'
-        in html
+        '<h1><span class="original-name" lang="en" title="Mənbələrdə qeyd olunduğu kimi ad">New York</span></h1>'
+        in new_york
     )
-    assert "<title>Black January · Anım portalı</title>" in html
     events = client.get("/ru/events/black-january/").content.decode()
     assert '<a href="/ru/places/baku/">Баку</a>' in events
