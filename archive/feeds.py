@@ -24,7 +24,8 @@ class DocumentsFeed(PortalFeed):
         return document.title
 
     def item_description(self, document):
-        return document.summary or Truncator(document.body).words(60)
+        # The feed is in English: the English summary where one is written or translated.
+        return document.text_for("summary", "en")[0] or Truncator(document.body).words(60)
 
     def item_pubdate(self, document):
         return midnight(document.issued_on)

@@ -20,6 +20,7 @@ class TimelineEntry:
     url: str
     label: str
     detail: str = ""
+    language: str = ""  # the title's
 
     @property
     def when(self) -> str:
@@ -46,9 +47,10 @@ def build_timeline(event, documents, commemorations) -> list[TimelineEntry]:
             date=event.start_date,
             precision=event.date_precision,
             kind="event",
-            title=event.name,
+            title=event.local_name,
             url=event.get_absolute_url(),
             label=gettext("the event"),
+            language=event.name_for()[1],
         )
     ]
     entries += [
@@ -60,6 +62,7 @@ def build_timeline(event, documents, commemorations) -> list[TimelineEntry]:
             url=document.get_absolute_url(),
             label=anniversary_label(event, document.issued_on),
             detail=f"{document.get_kind_display()}, {document.issuer.name}",
+            language=document.language,
         )
         for document in documents
     ]
@@ -68,10 +71,11 @@ def build_timeline(event, documents, commemorations) -> list[TimelineEntry]:
             date=commemoration.date,
             precision=commemoration.date_precision,
             kind="commemoration",
-            title=commemoration.name,
+            title=commemoration.local_name,
             url=f"#commemoration-{commemoration.slug}",
             label=anniversary_label(event, commemoration.date),
             detail=commemoration.get_kind_display(),
+            language=commemoration.name_for()[1],
         )
         for commemoration in commemorations
     ]
