@@ -121,7 +121,7 @@ def document_list(request):
 
 
 @json_endpoint
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def document_detail(request, year, slug):
     document = get_object_or_404(
         selectors.public_documents().with_related(), issued_on__year=year, slug=slug

@@ -54,7 +54,7 @@ def _not_shown(request, year, slug):
     )
 
 
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def document_detail(request, year, slug):
     document = selectors.visible_document(request.user, year, slug)
     if document is None:
@@ -182,7 +182,7 @@ def _scan_file(request, path):
     return mark_preview(response, item)
 
 
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def document_manifest(request, year, slug):
     """The IIIF Presentation API 3 manifest of a public document's scans. A draft has none,
     even for editors (viewers elsewhere would keep it); a withdrawn document answers with its

@@ -70,7 +70,7 @@ def event_list(request):
 
 
 @json_endpoint
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().with_related(), slug=slug)
     figures = Figure.objects.public().filter(event=event).with_related()
@@ -151,7 +151,7 @@ def person_list(request):
 
 
 @json_endpoint
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def person_detail(request, slug):
     people = Person.objects.public().select_related(
         "place", "event", "portrait", "source", "source__issuer"

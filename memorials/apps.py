@@ -50,6 +50,16 @@ class MemorialsConfig(AppConfig):
         for model in (Testimony, CorrectionRequest):
             content.register(model, moderated=True, removable_by_editors=True, personal=True)
 
+        # What public pages show of these (portal/freshness.py): a correction request never
+        # reaches one, so its changes change none; a family relation shows on both people's
+        # pages, though it is no content of its own.
+        from portal import freshness
+
+        from .models import PersonRelation
+
+        freshness.track(CorrectionRequest, shown=False)
+        freshness.track(PersonRelation)
+
         from django.db.models.signals import post_delete
 
         from .testimonies import photo_leaves_with_its_testimony

@@ -41,7 +41,7 @@ def _tombstone(request, item, **details):
     return tombstone(request, item, title=name, language=language, **details)
 
 
-@freshness.public_page(per_visitor=True)
+@freshness.public_page(per_visitor=True, item_page=True)
 def event_detail(request, slug):
     event = selectors.event_for_page(request.user, slug)
     if event is None:
@@ -96,7 +96,7 @@ def person_list(request):
     return render(request, "memorials/person_list.html", context)
 
 
-@freshness.public_page(per_visitor=True)
+@freshness.public_page(per_visitor=True, item_page=True)
 def person_detail(request, slug):
     person = selectors.person_for_page(request.user, slug)
     if person is None:
@@ -162,7 +162,7 @@ def place_list(request):
     return render(request, "memorials/place_list.html", context)
 
 
-@freshness.public_page
+@freshness.public_page(item_page=True)
 def place_detail(request, slug):
     place = selectors.place_for_page(request.user, slug)
     if place is None:

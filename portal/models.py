@@ -161,13 +161,16 @@ class NameWord(models.Model):
 
 
 class ContentChange(models.Model):
-    """Moments at which the public content changes (portal/freshness.py).
+    """When what a tag names last changed, and when it will (portal/freshness.py).
 
-    A row for the last save or delete of any content model, and one for each publish time
-    still to come, because a scheduled item becomes public without any save. The content's
-    version is the latest of these moments that has come: one query on a table of a few rows,
-    the same in every worker and instance, since it lives in the database, not in a process."""
+    A tag names an item ("memorials.event:1"), what of one kind is attached to it (its tributes:
+    "memorials.event:1+memorials.tribute"), a model's lists ("memorials.event") or everything
+    ("*"). A row for the last change of each tag, and
+    one for each publish time still to come, because a scheduled item becomes public without
+    any save. A page's version is the latest moment of its tags that has come: one indexed
+    query, the same in every worker and instance, since it lives in the database."""
 
+    tag = models.CharField(max_length=200, default="*")
     changed_at = models.DateTimeField()
     # A publish time set ahead: it counts only once it has come.
     scheduled = models.BooleanField(default=False)
@@ -183,9 +186,13 @@ class ContentChange(models.Model):
                 "pages show",
             )
         ]
+        constraints = [
+            # Also the index of a page's version: its tags, each one's latest moment.
+            models.UniqueConstraint(fields=["tag", "changed_at"], name="portal_change_per_tag")
+        ]
 
     def __str__(self):
-        return self.changed_at.isoformat()
+        return f"{self.tag} {self.changed_at.isoformat()}"
 
 
 class OldAddress(models.Model):

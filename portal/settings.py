@@ -312,6 +312,18 @@ else:
 # the content's version, so this bounds memory, not staleness; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
+# A CDN in front (portal/freshness.py): how long it may keep an anonymous public page
+# (CDN-Cache-Control and Surrogate-Control; browsers still ask each time), and serve it while it
+# fetches it anew. 0 (the default): no CDN headers. Pages name their tags (Surrogate-Key,
+# Cache-Tag); with CDN_PURGE_URL set, every change POSTs {"tags": [...]} there once committed,
+# with CDN_PURGE_TOKEN as a bearer token if set.
+PAGE_CDN_SECONDS = env_int("PAGE_CDN_SECONDS", 0)
+PAGE_CDN_STALE_SECONDS = env_int("PAGE_CDN_STALE_SECONDS", 60)
+CDN_PURGE_URL = env_str("CDN_PURGE_URL")
+CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN")
+if CDN_PURGE_URL and urlsplit(CDN_PURGE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(f"CDN_PURGE_URL must be an http(s) address, not {CDN_PURGE_URL!r}")
+
 # Admin login throttling (portal/throttling.py): failed attempts per (client address, account
 # name), and per client address, lock that address out until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
