@@ -15,6 +15,7 @@ from portal.search import names
 from .models import Commemoration, Event, Figure, Person, PersonRelation, Place, Testimony, Tribute
 
 UPCOMING_DAYS = 60
+EVENT_PEOPLE_SHOWN = 100
 TRIBUTE_MESSAGES_SHOWN = 50
 
 
@@ -27,6 +28,18 @@ def upcoming_anniversaries(today: datetime.date, days: int = UPCOMING_DAYS):
     """(event, anniversary) pairs in the ``days`` after today, soonest first."""
     start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=days)
     return Event.objects.public().anniversaries_between(start, end)
+
+
+def next_anniversary(today: datetime.date):
+    """The (event, anniversary) that comes next, today's included — what the home page leads
+    with — or None while no event is public. An anniversary known only to its month or year
+    counts from its first day, so one under way leads until it ends."""
+    pairs = [(event, event.next_anniversary(today)) for event in Event.objects.public()]
+    return min(
+        pairs,
+        key=lambda pair: (pair[1].period[0], pair[0].start_date, pair[0].name),
+        default=None,
+    )
 
 
 def twelve_months_from(today: datetime.date) -> datetime.date:
@@ -83,11 +96,15 @@ def figure_groups(event):
 
 
 def event_parts(event):
-    """What an event's page shows of what belongs to it, public only."""
+    """What an event's page shows of what belongs to it, public only. Of its people, the first
+    ``EVENT_PEOPLE_SHOWN`` and their number: the register (/people/?event=) lists them all, and
+    a page naming thousands would be slow to build and to read."""
+    people = event.people.public()
     return {
         "documents": event.documents.public().select_related("issuer"),
         "commemorations": event.commemorations.public().select_related("place", "organizer"),
-        "people": event.people.public().select_related("place"),
+        "people": list(people.select_related("place")[:EVENT_PEOPLE_SHOWN]),
+        "people_count": people.count(),
         "places": event.places.all(),
     }
 
