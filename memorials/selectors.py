@@ -118,7 +118,8 @@ def people(query: str = "", event_slug: str = ""):
         found = found.filter(event__slug=event_slug)
     if not query:
         return found
-    by_name = names.found_by_name(found, query)
+    by_event = Person.objects.filter(event__slug=event_slug) if event_slug else None
+    by_name = names.found_by_name(found, query, within=by_event)
     if by_name:
         return by_name
     return found.named(query)

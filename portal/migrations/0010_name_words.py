@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('public_from', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['sound', 'model'], name='portal_nameword_sound'), models.Index(fields=['model', 'object_id'], name='portal_nameword_item')],
+                'indexes': [models.Index(fields=['sound', 'model', 'public_from', 'object_id', 'word', 'spelling'], name='portal_nameword_sound'), models.Index(fields=['model', 'object_id'], name='portal_nameword_item')],
                 'constraints': [models.UniqueConstraint(fields=('model', 'object_id', 'word'), name='portal_nameword_once')],
             },
         ),

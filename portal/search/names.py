@@ -32,15 +32,18 @@ def typed_keys(text: str) -> list[tuple[str, str, str]]:
     return found[:MAX_TYPED_WORDS]
 
 
-def ranked(model, text: str) -> list[int] | None:
+def ranked(model, text: str, within=None) -> list[int] | None:
     """The ids of ``model``'s items whose names match every word of ``text``, best first;
-    None when ``text`` holds no word to look up."""
+    None when ``text`` holds no word to look up. ``within``: a queryset of ``model`` the items
+    must belong to (a filter beside the name, such as an event)."""
     typed = typed_keys(text)
     if not typed:
         return None
     rows = NameWord.objects.usable().filter(
         model=model._meta.label_lower, sound__in={sound for _, _, sound in typed}
     )
+    if within is not None:
+        rows = rows.filter(object_id__in=within.values("pk"))
     scores = {
         f"score_{index}": Max(
             Case(
@@ -65,10 +68,17 @@ def ranked(model, text: str) -> list[int] | None:
     )
     found = dict(grouped)
     ordered = list(found)
-    best = ordered[:CLOSELY_RANKED]
-    closeness = _closeness(rows.filter(object_id__in=best), typed)
-    best.sort(key=lambda object_id: (-found[object_id], -closeness.get(object_id, 0)))
-    return best + ordered[CLOSELY_RANKED:]
+    # Closeness orders items of equal score; items holding every typed word as typed are
+    # already as close as can be (a common surname typed alone: thousands of them).
+    as_typed = 3 * len(typed)
+    head = ordered[:CLOSELY_RANKED]
+    exact = [object_id for object_id in head if found[object_id] == as_typed]
+    spelled_otherwise = [object_id for object_id in head if found[object_id] < as_typed]
+    if spelled_otherwise:
+        closeness = _closeness(rows.filter(object_id__in=spelled_otherwise), typed)
+        spelled_otherwise.sort(key=lambda pk: (-found[pk], -closeness.get(pk, 0)))
+        ordered[:CLOSELY_RANKED] = exact + spelled_otherwise
+    return ordered
 
 
 def _closeness(rows, typed) -> dict[int, float]:
@@ -130,11 +140,14 @@ class RankedItems:
         return [items[pk] for pk in ids if pk in items]
 
 
-def found_by_name(queryset, text: str):
+def found_by_name(queryset, text: str, within=None):
     """The items of ``queryset`` whose names match ``text`` however it is spelled, best first
-    (``RankedItems``); None when ``text`` holds no word to look up."""
-    ids = ranked(queryset.model, text)
+    (``RankedItems``); None when ``text`` holds no word to look up.
+
+    The names' words are recorded only while their items are public (``NameWord``), so the
+    ranking needs no join with the items' public rule; each page is still read through
+    ``queryset``, which applies it. ``within`` narrows the items (see ``ranked``)."""
+    ids = ranked(queryset.model, text, within)
     if ids is None:
         return None
-    allowed = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
-    return RankedItems(queryset, [pk for pk in ids if pk in allowed])
+    return RankedItems(queryset, ids)
