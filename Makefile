@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local mode: DEBUG on, SQLite under var/. Production sets its own environment (README).
 LOCAL := DEBUG=1
 
-.PHONY: install run serve test lint check clean bench
+.PHONY: install run serve test lint check clean bench worker
 
 NODE_STAMP := node_modules/.installed
 
@@ -33,6 +33,13 @@ run: install
 	$(LOCAL) $(BIN)/python manage.py create_local_admin --host $(HOST) --port $(PORT)
 	$(LOCAL) $(BIN)/gunicorn portal.wsgi:application -c python:portal.local_server \
 		--bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+# The worker that runs slow jobs (portal/jobs.py) when CELERY_BROKER_URL names a broker, e.g.
+# CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker (and the same for make run). Without a
+# broker there is nothing to start: jobs run inline.
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (redis://127.0.0.1:6379/0): without it jobs run inline and need no worker."; exit 2; }
+	$(LOCAL) $(BIN)/celery -A portal worker --loglevel INFO --concurrency $${WORKERS:-2}
 
 test: install
 	$(BIN)/pytest

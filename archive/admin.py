@@ -14,9 +14,11 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal import jobs
 from portal.admin import (
     EditTokenForm,
     HistoryAdmin,
@@ -28,7 +30,7 @@ from portal.admin import (
 from portal.publishing import Status
 from portal.text import normalize_line_ends
 
-from . import iiif, media
+from . import iiif, media, tasks
 from .bulk_import import import_files
 from .forms import BulkImportForm
 from .importer import Outcome
@@ -111,9 +113,10 @@ class AttachmentForm(forms.ModelForm):
 
     prepared = None
 
-    def __init__(self, *args, pixel_budget=None, **kwargs):
+    def __init__(self, *args, pixel_budget=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pixel_budget = pixel_budget
+        self.request = request  # who saves, for the jobs the save asks for and their messages
         if "role" in self.fields:  # a form that does not say (a script's) means the gallery
             self.fields["role"].required = False
 
@@ -125,7 +128,8 @@ class AttachmentForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):
             if self.pixel_budget is not None:
                 self.pixel_budget.spend(upload)
-            self.prepared = prepare_upload(upload)
+            # The display sizes are made by a job once the original is stored (archive/tasks.py).
+            self.prepared = prepare_upload(upload, renditions=False)
         return upload
 
     def clean(self):
@@ -173,20 +177,39 @@ class AttachmentForm(forms.ModelForm):
             attachment.store(self.prepared)
         if commit:
             attachment.save()
-            if self.makes_scan_pages():
-                iiif.make_scan_pages(attachment)
+            self.queue_work(attachment)
         return attachment
+
+    def queue_work(self, attachment):
+        """Display sizes and scan pages, as jobs: queued for a worker, or made at once without
+        one; the admin says which, with a link to each job."""
+        request = self.request
+        asked = tasks.queue_attachment_work(
+            attachment,
+            user=getattr(request, "user", None),
+            scan_changed=self.makes_scan_pages(),
+        )
+        if request is not None:
+            for job in asked:
+                level = messages.ERROR if job.state == job.State.FAILED else messages.INFO
+                messages.add_message(request, level, jobs.message_html(job))
 
 
 class AttachmentFormSet(BaseGenericInlineFormSet):
     """The attachments of one save share one pixel budget (``media.PixelBudget``)."""
+
+    request = None  # set per request by ``AttachmentInline.get_formset``
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pixel_budget = media.PixelBudget(settings.MEDIA_MAX_PIXELS_PER_SAVE)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget}
+        return {
+            **super().get_form_kwargs(index),
+            "pixel_budget": self.pixel_budget,
+            "request": self.request,
+        }
 
     def clean(self):
         super().clean()
@@ -234,6 +257,10 @@ class AttachmentInline(GenericStackedInline):
     ]
     readonly_fields = ["preview", "details"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
+
     @admin.display(description=_("preview"))
     def preview(self, attachment):
         if attachment.thumbnail:
@@ -251,7 +278,15 @@ class AttachmentInline(GenericStackedInline):
         parts = [attachment.get_kind_display(), filesizeformat(attachment.size)]
         if attachment.width:
             parts.insert(1, f"{attachment.width}×{attachment.height} px")
-        return ", ".join(parts)
+        # The last job of each kind about it: sizes and pages being made, made, or failed.
+        shown = [
+            jobs.status_html(job)
+            for kind in ["renditions", "scan_pages"]
+            if (job := jobs.latest_for(attachment, kind))
+        ]
+        return format_html_join(
+            mark_safe("<br>"), "{}", [(", ".join(parts),), *((line,) for line in shown)]
+        )
 
 
 PENDING_IMPORT = "archive-pending-import"  # session key: files waiting for confirmation
@@ -279,8 +314,9 @@ class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
     autocomplete_fields = ["issuer", "translation_of"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    readonly_fields = ["checksum", "fixity", "created_at", "updated_at"]
+    readonly_fields = ["checksum", "fixity", "created_at", "updated_at", "source_link_check"]
     inlines = [AttachmentInline]
+    actions = [*WorkflowAdmin.actions, "check_source_links"]
     save_on_top = True
     change_list_template = "admin/archive/document/change_list_with_import.html"
     fieldsets = [
@@ -306,6 +342,7 @@ class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
                 "fields": [
                     "reference_number",
                     "source_url",
+                    "source_link_check",
                     "provenance",
                     "translation_of",
                     "created_at",
@@ -342,6 +379,18 @@ class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
                 )
                 return redirect("admin:archive_document_import")
             del request.session[PENDING_IMPORT]
+            if not jobs.inline():
+                # A worker imports; the job's page shows the report once it is done.
+                names = ", ".join(name for name, _data in pending["files"])
+                job = tasks.run_import.enqueue(
+                    f"Import of {names}"[:300],
+                    user=request.user,
+                    files=pending["files"],
+                    language=pending["language"],
+                    date_order=pending.get("date_order", ""),
+                )
+                self.message_user(request, jobs.message_html(job))
+                return redirect(jobs.admin_url(job))
             files = [(name, base64.b64decode(data)) for name, data in pending["files"]]
             rows = import_files(
                 files,
@@ -389,6 +438,26 @@ class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
         """The issuer's name in a column that wraps: Django keeps a foreign key's column on one
         line, and a long name pushed the publication column out of a 1366 px screen."""
         return document.issuer.name
+
+    @admin.display(description=_("source link"))
+    def source_link_check(self, document):
+        """The last check of the source link (the action "Check source links" asks for one)."""
+        job = jobs.latest_for(document, "link_check")
+        return jobs.status_html(job) if job else _("not checked yet")
+
+    @admin.action(description=_("Check source links"), permissions=["view"])
+    def check_source_links(self, request, queryset):
+        asked = tasks.queue_link_checks(queryset, user=request.user)
+        if not asked:
+            self.message_user(
+                request, _("None of these documents has a source link."), messages.WARNING
+            )
+        for job in asked[:20]:
+            self.message_user(request, jobs.message_html(job))
+        if len(asked) > 20:
+            self.message_user(
+                request, _("…and %(count)s more: see Portal › Jobs.") % {"count": len(asked) - 20}
+            )
 
     @admin.display(description=_("fixity"))
     def fixity(self, document):

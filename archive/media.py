@@ -73,8 +73,10 @@ class Renditions:
     blurred: bytes
 
 
-def prepare_upload(upload) -> PreparedFile:
-    """Check an uploaded file and return what to store, or raise ValidationError."""
+def prepare_upload(upload, *, renditions: bool = True) -> PreparedFile:
+    """Check an uploaded file and return what to store, or raise ValidationError. Without
+    ``renditions``, an image's display sizes are left to be made later, from the stored
+    original (``Attachment.make_renditions``, in a job: archive/tasks.py)."""
     name = os.path.basename(upload.name or "")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in EXTENSIONS:
@@ -95,7 +97,7 @@ def prepare_upload(upload) -> PreparedFile:
         raise _too_large(name, limit)
     kind, image_format = EXTENSIONS[extension]
     if kind == IMAGE:
-        return _prepare_image(name, extension, content, image_format)
+        return _prepare_image(name, extension, content, image_format, renditions)
     if kind == PDF and not content.startswith(b"%PDF-"):
         raise _not_what_it_says(name, _("a PDF"))
     if kind == TEXT:
@@ -163,7 +165,7 @@ def _not_what_it_says(name, expected):
     )
 
 
-def _prepare_image(name, extension, content, image_format) -> PreparedFile:
+def _prepare_image(name, extension, content, image_format, renditions=True) -> PreparedFile:
     max_pixels = settings.MEDIA_MAX_IMAGE_PIXELS
     too_many_pixels = ValidationError(
         _("“%(name)s” has more than %(limit)s pixels, the most an image may have."),
@@ -191,7 +193,7 @@ def _prepare_image(name, extension, content, image_format) -> PreparedFile:
     # Apply the EXIF orientation to the pixels; re-encoding without EXIF then drops the rest.
     image = ImageOps.exif_transpose(image)
     cleaned = _encode(image, image_format)
-    made = make_renditions(image)
+    made = make_renditions(image) if renditions else Renditions({}, {}, b"")
     return PreparedFile(
         name,
         IMAGE,

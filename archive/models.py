@@ -476,6 +476,10 @@ class Attachment(CleanText, models.Model):
         self.checksum = hashlib.sha256(prepared.content).hexdigest()
         stem = f"attachments/{self.checksum[:2]}/{self.checksum}"
         self.file = self._write(f"{stem}.{prepared.extension}", prepared.content)
+        # A new file's display sizes are its own: the last file's go, and those not prepared
+        # with it are made later from the stored original (``make_renditions``).
+        for name in RENDITION_FIELDS:
+            setattr(self, name, "")
         self._store_renditions(
             stem,
             prepared.renditions,

@@ -19,9 +19,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -29,8 +30,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
-from . import throttling
-from .models import SearchEntry, SearchEntryTag
+from . import jobs, throttling
+from .models import Job, SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 from .text import control_character_problem, normalize_line_ends
 
@@ -711,3 +712,142 @@ class TranslatedTextsAdmin:
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), MissingTranslationFilter]
+
+
+# Jobs -----------------------------------------------------------------------------------------
+
+
+class JobKindFilter(admin.SimpleListFilter):
+    """Kinds of job by their names, not their keys."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(
+            ((kind, declared.title) for kind, declared in jobs.kinds().items()),
+            key=lambda pair: str(pair[1]),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
+class JobAdmin(admin.ModelAdmin):
+    """What slow work is waiting, running, done or failed (portal/jobs.py): read-only, for
+    every member of staff; jobs are asked for by saves, imports and actions, never here."""
+
+    list_display = ["label", "kind_title", "state_line", "started_by", "created_at", "finished_at"]
+    list_filter = ["state", JobKindFilter]
+    list_select_related = ["started_by"]
+    search_fields = ["label", "message", "error"]
+    fields = [
+        "label",
+        "kind_title",
+        "state",
+        "progress",
+        "item_link",
+        "started_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "message",
+        "report",
+        "error_text",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_title(self, job):
+        return jobs.kind_title(job.kind)
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_line(self, job):
+        return jobs.state_text(job)
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        if not job.total_steps:
+            return "—"
+        return _("%(done)s of %(total)s") % {"done": job.done_steps, "total": job.total_steps}
+
+    @admin.display(description=_("concerns"))
+    def item_link(self, job):
+        if job.content_type_id is None:
+            return "—"
+        item = job.item
+        if item is None:
+            return _("%(kind)s #%(id)s, deleted since") % {
+                "kind": job.content_type.name,
+                "id": job.object_id,
+            }
+        # An attachment has no page of its own in the admin: its item's page shows it.
+        shown = item if _admin_change_url(item) else getattr(item, "item", None)
+        url = _admin_change_url(shown) if shown is not None else ""
+        if not url:
+            return str(item)
+        return format_html('<a href="{}">{}</a>', url, shown)
+
+    @admin.display(description=_("report"))
+    def report(self, job):
+        rows = (job.result or {}).get("rows") or []
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("file"),
+            _("where"),
+            _("outcome"),
+            _("item"),
+            _("reason"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        row.get("source", ""),
+                        row.get("place", ""),
+                        row.get("outcome", ""),
+                        row.get("item", ""),
+                        row.get("reason", ""),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    @admin.display(description=_("error"))
+    def error_text(self, job):
+        if not job.error:
+            return "—"
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', job.error)
+
+
+def _admin_change_url(item) -> str:
+    opts = item._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+    except NoReverseMatch:
+        return ""
+
+
+admin.site.register(Job, JobAdmin)

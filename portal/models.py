@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntryQuerySet(models.QuerySet):
@@ -215,3 +218,62 @@ class OldAddress(models.Model):
 
     def __str__(self):
         return f"{self.path} → {self.key}"
+
+
+class Job(models.Model):
+    """A piece of slow work, queued or done: an image's display sizes, a scan's pages, the
+    re-indexing a change cascades to, a large import, a link check (portal/jobs.py).
+
+    The row is written when the job is asked for and follows it through the worker, so an
+    editor sees in the admin what is waiting, running, done, or failed and why. ``params`` is
+    what the task needs to run (ids, never objects); ``result`` what it found, for the admin."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    label = models.CharField(_("job"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    # The item it concerns, if one: an attachment, a document, a place.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    item = GenericForeignKey("content_type", "object_id")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # How far it is, for work counted in steps ("3 of 12"); total 0 when it is not counted.
+    done_steps = models.PositiveIntegerField(default=0)
+    total_steps = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("result"), blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}

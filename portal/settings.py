@@ -338,6 +338,31 @@ OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
 # Where the importer looks for issuers it does not know yet (see archive/importer.py).
 PORTAL_ISSUER_AUTHORITY = BASE_DIR / "fixtures" / "organizations.json"
 
+# Slow work as jobs (portal/jobs.py, portal/celery.py): images' display sizes, scans' IIIF
+# pages, re-indexing what a change cascades to, the admin's large imports and link checks. With
+# CELERY_BROKER_URL (redis://127.0.0.1:6379/0, or amqp://… for RabbitMQ) they are queued and a
+# worker runs them (`make worker`); without it (local mode, the tests) they run inline, in the
+# request that asks for them, so `make run` needs nothing else. Each job is a portal.Job row the
+# admin shows (Portal › Jobs); Celery's own results are not needed, so the backend is optional.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL").strip()
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND").strip() or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False  # a failed job is recorded on its Job, not raised at a save
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+# A job is acknowledged once done: a worker that dies mid-job leaves it to another one. Jobs
+# are idempotent (content-addressed files), so running one twice makes nothing twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A job that fails for a passing reason (the database or the network away a moment) is tried
+# again, this many times at most, after JOB_RETRY_SECONDS, doubled each time.
+JOB_MAX_RETRIES = env_int("JOB_MAX_RETRIES", 3)
+JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 30)
+# Checking a document's source link (archive/tasks.py): how long to wait for its server.
+LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

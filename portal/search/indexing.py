@@ -6,10 +6,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils.translation import gettext_lazy as _
 
-from .. import dates, freshness
+from .. import dates, freshness, jobs
 from ..folding import fold, words
 from ..models import NameSpelling, NameWord, SearchEntry, SearchEntryTag
 from . import sounds
@@ -64,7 +66,7 @@ def follow(model):
 
 
 def _saved_dependency(sender, instance, **kwargs):
-    reindex(instance.search_dependents())
+    _reindex_dependents(instance)
 
 
 def entry_key(instance) -> str:
@@ -129,8 +131,10 @@ def record_spellings(key: str, spellings) -> None:
     names, public_from = spellings
     phrases = {" ".join(words(name))[:200] for name in names} - {""}
     if len(phrases) > 1:
+        # A save and a worker's job may index one item at once: the same rows are written once.
         NameSpelling.objects.bulk_create(
-            [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases]
+            [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases],
+            ignore_conflicts=True,
         )
 
 
@@ -159,7 +163,8 @@ def record_words(instance, spellings) -> None:
                 public_from=public_from,
             )
             for word, (spelling, sound) in rows.items()
-        ]
+        ],
+        ignore_conflicts=True,  # as for the spellings: indexed by a save and a job at once
     )
 
 
@@ -167,8 +172,12 @@ _deferred: ContextVar[dict | None] = ContextVar("search_deferred", default=None)
 
 
 def reindex(instances):
-    """Index items that depend on a change: at once, or once each when ``deferred()`` ends."""
+    """Index items that depend on a change: at once, or once each when ``deferred()`` ends;
+    with a job queue, in a job (``reindex_items``) once the change is committed."""
     pending = _deferred.get()
+    if pending is None and not jobs.inline():
+        _reindex_later(_keys_by_model((type(instance), instance.pk) for instance in instances))
+        return
     for instance in instances:
         if pending is None:
             index(instance)
@@ -190,6 +199,9 @@ def deferred():
         yield
     finally:
         _deferred.reset(token)
+    if not jobs.inline():
+        _reindex_later(_keys_by_model((model, pk) for model, pks in pending.items() for pk in pks))
+        return
     for model, pks in pending.items():
         for instance in model._default_manager.filter(pk__in=pks).iterator(chunk_size=500):
             index(instance)
@@ -197,7 +209,79 @@ def deferred():
 
 def _saved(sender, instance, **kwargs):
     index(instance)
-    reindex(getattr(instance, "search_dependents", list)())
+    _reindex_dependents(instance)
+
+
+def _reindex_dependents(instance):
+    """What depends on a saved item. With a job queue the save indexes the item alone, and a
+    job finds and indexes the rest: a place saved with ten thousand people linked to it is
+    saved at once, and its people are indexed by a worker."""
+    if not hasattr(instance, "search_dependents"):
+        return
+    if _deferred.get() is None and not jobs.inline():
+        reindex_dependents.enqueue(
+            f"Search index: what depends on {instance._meta.verbose_name} “{instance}”"[:300],
+            item=instance,
+            source=entry_key(instance),
+        )
+        return
+    reindex(instance.search_dependents())
+
+
+# Jobs --------------------------------------------------------------------------------------
+
+
+def _keys_by_model(pairs) -> dict[str, list]:
+    """(model, pk) pairs as {"app.model": [pk, …]}, what a job's parameters can carry."""
+    keys: dict[str, set] = {}
+    for model, pk in pairs:
+        if pk is not None:
+            keys.setdefault(model._meta.label_lower, set()).add(pk)
+    return {label: sorted(pks) for label, pks in keys.items()}
+
+
+def _reindex_later(items: dict[str, list]) -> None:
+    count = sum(len(pks) for pks in items.values())
+    if count:
+        reindex_items.enqueue(f"Search index: {count} items again", items=items)
+
+
+def _index_all(job, items: dict[str, list]) -> int:
+    """Index the items named, as they are now (one gone since is simply left out: its
+    deletion removed its entry); the job counts them as it goes."""
+    total = sum(len(pks) for pks in items.values())
+    done = 0
+    jobs.progress(job, done, total)
+    for label, pks in items.items():
+        model = apps.get_model(label)
+        for instance in model._default_manager.filter(pk__in=pks).iterator(chunk_size=500):
+            index(instance)
+            done += 1
+            if done % 200 == 0:
+                jobs.progress(job, done, total)
+    job.done_steps, job.total_steps = done, total
+    if done:
+        freshness.touch()  # search pages were built on the entries before
+    return done
+
+
+@jobs.job("reindex", title=_("Search index: items again"))
+def reindex_items(job, items):
+    done = _index_all(job, items)
+    return f"{done} items indexed"
+
+
+@jobs.job("reindex_dependents", title=_("Search index: what depends on a change"))
+def reindex_dependents(job, source):
+    label, _colon, pk = source.rpartition(":")
+    instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
+    if instance is None:
+        return "nothing to do: the item was deleted since"
+    items = _keys_by_model(
+        (type(dependent), dependent.pk) for dependent in instance.search_dependents()
+    )
+    done = _index_all(job, items)
+    return f"{done} items indexed"
 
 
 def _deleting(sender, instance, **kwargs):
