@@ -712,7 +712,7 @@ def public_page(view=None, *, per_visitor: bool = False, item_page: bool = False
                 if rendering.known is None and response.status_code == 200:
                     tags = rendering.tags()
                     version = version_of(tags)
-                    if version is None or version <= rendering.started:
+                    if version is not None and version <= rendering.started:
                         request._page_deps_entry = (address, per_visitor, tags)
                 return response
             if rendering.known is not None:  # the page's tags are known: maybe a 304 at once
@@ -735,7 +735,9 @@ def public_page(view=None, *, per_visitor: bool = False, item_page: bool = False
             else:
                 version = version_of(tags)
                 # A change recorded after the rendering began may not be in it.
-                fresh = version is None or version <= rendering.started
+                fresh = version is not None and version <= rendering.started
+            if version is None:
+                return response  # nothing recorded yet (a new installation): nothing to key by
             key = _page_key(address, version, visitor)
             etag = f'"{key[:32]}"'
             if fresh and _storable(request, response, per_visitor):
@@ -913,6 +915,8 @@ def remember(name: str, compute, depends_on=None):
     known = _MISSING
     if tags is not None:
         known = version_of(tags)  # read before computing, as for pages (public_page)
+        if known is None:
+            return compute()  # nothing recorded yet (a new installation): nothing to key by
         value = cache.get(_remembered_key(name, known), _MISSING)
         if value is not _MISSING:
             rendering.remembered |= tags
@@ -931,7 +935,7 @@ def remember(name: str, compute, depends_on=None):
     else:
         version = version_of(tags)
         fresh = version is None or version <= reading.started
-    if fresh:
+    if fresh and version is not None:
         seconds = settings.PAGE_CACHE_SECONDS
         cache.set_many(
             {_remembered_tags_key(name): tags, _remembered_key(name, version): value}, seconds
