@@ -1,6 +1,5 @@
 from django.core.files.storage import default_storage
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseRedirect,
@@ -9,7 +8,7 @@ from django.http import (
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from portal import freshness
+from portal import freshness, storage
 from portal.addresses import tombstone
 from portal.publishing import mark_preview
 
@@ -138,16 +137,16 @@ def attachment_file(request, path):
     attachment, item = _attachment_visible_at(request, path)
     if attachment is None:
         raise Http404
-    storage = attachment.file.storage
-    if not storage.exists(path):
-        raise Http404
     extension = path.rpartition(".")[2].lower()
-    response = FileResponse(
-        storage.open(path, "rb"),
+    response = storage.file_response(
+        attachment.file.storage,
+        path,
         content_type=CONTENT_TYPES[extension],
         as_attachment=not attachment.is_image,
         filename=attachment.original_name if path == attachment.file.name else None,
     )
+    if response is None:
+        raise Http404
     response["X-Content-Type-Options"] = "nosniff"
     if item.is_public:
         patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
@@ -167,14 +166,18 @@ def _scan_file(request, path):
     if path == identifier:  # the service's own address leads to its description
         return HttpResponseRedirect(iiif.service_url(identifier) + "/info.json", status=303)
     stored = f"{iiif.PREFIX}{path}"
-    if not iiif.SERVICE_PATH.fullmatch(path) or not default_storage.exists(stored):
+    if not iiif.SERVICE_PATH.fullmatch(path):
         raise Http404
     if path.endswith("/info.json"):
+        if not default_storage.exists(stored):
+            raise Http404
         response = HttpResponse(
             iiif.served_info(identifier, request), content_type=iiif.INFO_CONTENT_TYPE
         )
     else:
-        response = FileResponse(default_storage.open(stored, "rb"), content_type="image/jpeg")
+        response = storage.file_response(default_storage, stored, content_type="image/jpeg")
+        if response is None:
+            raise Http404
     response["X-Content-Type-Options"] = "nosniff"
     if item.is_public:
         response["Access-Control-Allow-Origin"] = "*"

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import freshness
+from portal import freshness, storage
 from portal.addresses import tombstone
 from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
@@ -283,12 +283,10 @@ def testimony_photo(request, pk):
     testimony = selectors.testimony_with_photo(request.user, pk)
     if testimony is None or not testimony.photo_display:
         raise Http404
-    storage = testimony.photo_display.storage
-    if not storage.exists(testimony.photo_display.name):
+    photo = testimony.photo_display
+    response = storage.file_response(photo.storage, photo.name, content_type="image/webp")
+    if response is None:
         raise Http404
-    response = FileResponse(
-        storage.open(testimony.photo_display.name, "rb"), content_type="image/webp"
-    )
     response["X-Content-Type-Options"] = "nosniff"
     if testimony.state == testimony.State.APPROVED and testimony.subject.is_public:
         # Short: a photo an editor takes down must not linger in caches for long.

@@ -7,6 +7,7 @@ refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -213,8 +214,77 @@ MEDIA_MAX_IMAGE_PIXELS = env_int("MEDIA_MAX_IMAGE_PIXELS", 50_000_000)
 # The pixels of all images one admin save may process (display sizes take time in proportion):
 # about ten seconds of work here, well within a worker's 30 s timeout.
 MEDIA_MAX_PIXELS_PER_SAVE = env_int("MEDIA_MAX_PIXELS_PER_SAVE", 150_000_000)
+
+# Media on object storage (portal/storage.py): with S3_BUCKET, every uploaded file, display size,
+# IIIF tile and testimony photo is an object in that bucket of an S3-compatible service (AWS,
+# MinIO, Ceph…), kept private and read only through the site's /media/ view, which decides as
+# for local files; without it, the folder MEDIA_ROOT. S3_ENDPOINT_URL is empty for AWS itself.
+S3_BUCKET = env_str("S3_BUCKET").strip()
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL").strip()
+S3_REGION = env_str("S3_REGION").strip() or "us-east-1"
+S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")  # the S3 naming rules
+
+
+def s3_endpoint(url: str) -> str | None:
+    """``S3_ENDPOINT_URL`` checked: the http(s) address of the storage service, or None (AWS)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        well_formed = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is no number
+        well_formed = False
+    if (
+        not well_formed
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc  # keys belong in their own variables, never in an address
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            "S3_ENDPOINT_URL must be the http(s) address of the object storage service, e.g. "
+            "https://s3.example.net or http://127.0.0.1:9000, with no user, password, query or "
+            f"fragment; not {url!r}"
+        )
+    return url
+
+
+def media_storage(bucket: str, endpoint_url: str, region: str, access_key: str, secret_key: str):
+    """Django's default storage: the local folder, or with a bucket the private bucket."""
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if not S3_BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(
+            "S3_BUCKET must be a bucket name: 3 to 63 lowercase letters, digits, dots and "
+            f"hyphens, starting and ending with a letter or digit; not {bucket!r}"
+        )
+    access_key, secret_key = access_key.strip(), secret_key.strip()
+    if not (access_key and secret_key):
+        raise ImproperlyConfigured(
+            "S3_BUCKET needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: the keys of an account "
+            "that may read, write and delete objects in the bucket."
+        )
+    return {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": s3_endpoint(endpoint_url),
+            "region_name": region,
+            "access_key": access_key,
+            "secret_key": secret_key,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        S3_BUCKET,
+        S3_ENDPOINT_URL,
+        S3_REGION,
+        env_str("AWS_ACCESS_KEY_ID"),
+        env_str("AWS_SECRET_ACCESS_KEY"),
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

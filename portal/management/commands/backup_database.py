@@ -10,6 +10,8 @@ import subprocess
 from contextlib import closing
 from pathlib import Path
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -53,3 +55,18 @@ class Command(BaseCommand):
         else:
             raise CommandError(f"No backup method for {vendor}.")
         self.stdout.write(f"Backed up the {vendor} database to {destination}.")
+        self.stdout.write(where_the_files_are())
+
+
+def where_the_files_are() -> str:
+    """The attached files are not in the database: where they are, to keep with its backup."""
+    bucket = getattr(default_storage, "bucket_name", None)  # media on S3 (portal/storage.py)
+    if bucket:
+        return (
+            f"Attached files are not in this backup: they are in the bucket {bucket} (keep its "
+            "versioning on, or copy it), or take them all with export_archive."
+        )
+    return (
+        f"Attached files are not in this backup: copy {settings.MEDIA_ROOT} with it (they "
+        "never change, so rsync is enough)."
+    )
