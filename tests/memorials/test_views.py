@@ -39,16 +39,21 @@ def test_the_event_page(client, black_january):
     assert "Black January" in text and "20 January 1990" in text
     assert "Baku" in text
     assert "Next anniversary: the 37th anniversary , 20 January 2027 (in 56 days)" in text
-    for shown in [
-        "Killed more than 130 “more than 130 civilians were killed”",
-        "Wounded 700 “700 wounded”",
-        "Missing 5 “5 people disappeared”",
-        "Arrested 841 “841 civilians were arrested and subjected to various forms of physical pressure”",
-        "Houses burned 200 “200 houses were burned”",
-        "Vehicles destroyed 80 “80 cars even ambulance cars were destroyed”",
+    for shown in [  # one table: measure, value, the source's words, its numbered source
+        "Killed more than 130 “more than 130 civilians were killed” Source [1]",
+        "Wounded 700 “700 wounded” Source [1]",
+        "Missing 5 “5 people disappeared” Source [1]",
+        "Arrested 841 “841 civilians were arrested and subjected to various forms of physical pressure” Source [1]",
+        "Houses burned 200 “200 houses were burned” Source [1]",
+        "Vehicles destroyed 80 “80 cars even ambulance cars were destroyed” Source [1]",
     ]:
         assert shown in text
-    assert text.count(f"— {SEED_TITLE}") == 6
+    # The one source, listed once below the table: title, issuer, date as issued.
+    assert text.count(SEED_TITLE) == 2  # the list of sources and the timeline
+    assert (
+        f"{SEED_TITLE} , Permanent Mission of the Republic of Azerbaijan to the United Nations,"
+        " issued 21 January 2008"
+    ) in text
     assert "No names are recorded yet" in text
 
 
@@ -83,9 +88,11 @@ def test_figures_from_two_sources_are_shown_side_by_side(client, black_january):
         wording="At least 147 people were killed",
     )
     text = text_of(client.get(EVENT_URL))
-    killed = text.split("Killed")[1].split("Wounded")[0]
-    assert "more than 130 “more than 130 civilians were killed”" in killed
-    assert "at least 147 “At least 147 people were killed” — Another account" in killed
+    killed = text.split("Killed")[1].split("Wounded")[0]  # adjacent rows of one measure
+    assert "more than 130 “more than 130 civilians were killed” Source [1]" in killed
+    assert "at least 147 “At least 147 people were killed” Source [2]" in killed
+    sources = text.split("Sources of the figures")[1]
+    assert sources.index(SEED_TITLE) < sources.index("Another account , ")
 
 
 def test_figures_citing_a_draft_source_are_not_shown(client, black_january):

@@ -97,12 +97,12 @@ def test_figures_labels_and_notes_in_the_readers_language(client):
         translated_texts={"measure_label": {"ru": "Разграблено магазинов"}},
     )
     russian = page(client, "/ru/events/counted/")
-    assert "<h3>Разграблено магазинов</h3>" in russian
+    assert '<th scope="rowgroup">Разграблено магазинов</th>' in russian
     assert (
         '<span class="original-text" lang="en">Counted by the mission.</span>'
         f' <small class="translation-note">({NOT_IN_RUSSIAN})</small>'
     ) in russian
-    assert "<h3>Shops looted</h3>" in page(client, "/events/counted/")
+    assert '<th scope="rowgroup">Shops looted</th>' in page(client, "/events/counted/")
 
 
 def test_commemorations_names_and_descriptions_in_the_readers_language(client):
