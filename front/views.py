@@ -12,11 +12,16 @@ LATEST_DOCUMENTS = 5
 
 @freshness.public_page
 def home(request):
-    """Composed from the apps' selectors: what falls on this day, what comes next, and the
-    latest documents."""
+    """Composed from the apps' selectors: it leads with the anniversary that comes next and
+    the days until it (counted from today: the page cache keeps a page for its day only), then
+    what falls on this day, what comes after, and the latest documents."""
     today = timezone.localdate()
+    lead = memorials_selectors.next_anniversary(today)
     context = {
         "today": today,
+        "lead_event": lead[0] if lead else None,
+        "lead_anniversary": lead[1] if lead else None,
+        "days_to_lead": (lead[1].period[0] - today).days if lead else None,
         "on_this_day": memorials_selectors.on_this_day(today),
         "on_this_day_documents": archive_selectors.issued_on_this_day(today),
         "upcoming_anniversaries": memorials_selectors.upcoming_anniversaries(today),
