@@ -11,7 +11,9 @@ from . import pictures
 def for_document(document, request, images=None) -> PageMetadata:
     url = request.build_absolute_uri(document.get_absolute_url())
     # In the reader's language, as the page's own description says it.
-    description = document.text_for("summary")[0] or gettext("%(kind)s issued by %(issuer)s on %(date)s.") % {
+    description = document.text_for("summary")[0] or gettext(
+        "%(kind)s issued by %(issuer)s on %(date)s."
+    ) % {
         "kind": document.get_kind_display(),
         "issuer": document.issuer.name,
         "date": formats.date_format(document.issued_on, "DATE_FORMAT"),

@@ -51,8 +51,8 @@ class TranslatedTexts(models.Model):
 
     ``translated_fields`` names the model's text fields that take translations; the
     translations are kept in ``translated_texts`` as ``{"description": {"az": "…"}}``, so
-    a field gains languages without a column each. A reader of a language without a translation gets the
-    original, marked with its own language (``text_for``)."""
+    a field gains languages without a column each. A reader of a language without a
+    translation gets the original, marked with its own language (``text_for``)."""
 
     translated_fields: tuple[str, ...] = ()
 
