@@ -107,11 +107,12 @@ def build_references() -> None:
         Place.objects.create(slug=slug, name=name)
 
 
-def measure(rows: int, folder: Path, *, write: bool = False) -> dict:
+def measure(rows: int, folder: Path, *, write: bool = False, migrate: bool = True) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
     build_references()
     path = folder / "register.csv"
     path.write_bytes(register_csv(synthetic_register_rows(rows)))

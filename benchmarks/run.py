@@ -380,7 +380,22 @@ def measure_pages(repeat: int, cold_repeat: int) -> dict:
     return report
 
 
-def verdicts(pages: dict, server: dict, vendor: str) -> dict:
+REGISTER_ROWS = 10_000  # issue 15: a register of 10,000 rows checked (dry run) …
+REGISTER_DRY_RUN_SECONDS = 60  # … in under a minute
+
+
+def measure_register_import(people: int, folder: Path) -> dict:
+    """``import_people --dry-run`` of a synthetic register (benchmarks/registers.py) of
+    ``REGISTER_ROWS`` rows at the default size, fewer at a smaller scale, judged per 10,000."""
+    from benchmarks import registers
+
+    rows = max(50, min(REGISTER_ROWS, people // 5))
+    report = registers.measure(rows, folder, migrate=False)
+    report["seconds_per_10000_rows"] = round(report["dry_run_seconds"] * 10_000 / rows, 2)
+    return report
+
+
+def verdicts(pages: dict, server: dict, vendor: str, register: dict | None = None) -> dict:
     """The issue's budgets, each with the figure it was judged on."""
     search_budget = BUDGETS_MS[f"search_p95_{vendor}"]
     checks = {}
@@ -396,6 +411,12 @@ def verdicts(pages: dict, server: dict, vendor: str) -> dict:
             checks[f"{name}_cold_p95"] = {"ms": entry["cold_p95_ms"], "budget": budget}
     for entry in checks.values():
         entry["ok"] = entry["ms"] <= entry["budget"]
+    if register:
+        checks["register_dry_run_per_10000_rows"] = {
+            "seconds": register["seconds_per_10000_rows"],
+            "budget": REGISTER_DRY_RUN_SECONDS,
+            "ok": register["seconds_per_10000_rows"] <= REGISTER_DRY_RUN_SECONDS,
+        }
     if server is None:  # --pages-only
         return _verdict(checks, pages)
     for page in ["document", "event"]:
@@ -714,10 +735,13 @@ def main():
             "budgets_ms": BUDGETS_MS,
             "pages": measure_pages(arguments.repeat, arguments.cold),
         }
+        report["register_import"] = measure_register_import(sizes["people"], var_dir)
         connection.close()
         if not arguments.pages_only:
             report["server"] = measure_server(env, arguments.seconds, arguments.workers)
-        report["verdict"] = verdicts(report["pages"], report.get("server"), report["database"])
+        report["verdict"] = verdicts(
+            report["pages"], report.get("server"), report["database"], report["register_import"]
+        )
         print(json.dumps(report, indent=2, ensure_ascii=False))
     finally:
         connection.close()

@@ -71,5 +71,9 @@ def test_the_benchmark_prints_a_complete_report():
     assert verdict["all_within_budget"] == (not verdict["over_budget"])
     assert verdict["not_judged"] == ["healthz", "oai_list_records_resumed"]
     assert "oai_list_records_resumed_p95" not in verdict["checks"]
+    # A register's dry run is timed and judged per 10,000 rows (issue 15).
+    register = report["register_import"]
+    assert register["rows"] == 50 and "50" in register["summary"]
+    assert verdict["checks"]["register_dry_run_per_10000_rows"]["budget"] == 60
     # Name searches are judged cold as well (issue 15).
     assert verdict["checks"]["people_search_unrecorded_cold_p95"]["budget"] == 100
