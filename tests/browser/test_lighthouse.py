@@ -1,0 +1,135 @@
+"""Lighthouse (npm, pinned in package-lock.json) on the main page types in three languages,
+against the live test server: accessibility, best practices and SEO at least 95, performance
+at least 90.
+
+One Chromium runs the pages one after the other (tests/browser/lighthouse_pages.mjs), only
+the four categories asserted. Maps take their tiles from a stub on loopback, never from the
+internet. The scores are written to var/lighthouse/scores.json (or $LIGHTHOUSE_REPORT_DIR).
+
+Form factor: Lighthouse's desktop preset by default. Its mobile preset multiplies the main
+thread's time by four; on a loaded two-core machine that alone pushes Total Blocking Time
+past what a phone would see, so its score says more about the machine than about the pages.
+LIGHTHOUSE_FORM_FACTOR=mobile runs the mobile preset instead (same thresholds).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from memorials.models import Event
+from tests.conftest import REPO, make_person
+
+from .conftest import CHROMIUM
+from .test_map import tiles  # noqa: F401 -- the stub tile server, as a fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RUNNER = Path(__file__).with_name("lighthouse_pages.mjs")
+LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "package.json"
+FORM_FACTOR = os.environ.get("LIGHTHOUSE_FORM_FACTOR", "desktop")
+MINIMUM = {"performance": 90, "accessibility": 95, "best-practices": 95, "seo": 95}
+REPORT_DIR = Path(os.environ.get("LIGHTHOUSE_REPORT_DIR", REPO / "var" / "lighthouse"))
+
+SEED_PATH = "/archive/2008/the-black-january-18th-anniversary-of-the-soviet-invasion-of-baky/"
+PAGES = {
+    "home": "/",
+    "document": SEED_PATH,
+    "event": "/events/black-january/",
+    "person": "/people/example-person/",
+    "places": "/places/",
+    "search": "/search/?q=Baku",
+}
+# The search page asks search engines not to index it (<meta name="robots" content="noindex">):
+# results pages are endless and say nothing the archive's own pages do not. Lighthouse's
+# "is-crawlable" audit fails such a page by design; the other SEO audits still count.
+SKIPPED_AUDITS = {"search": ["is-crawlable"]}
+LANGUAGES = ["en", "az", "ru"]
+
+
+def _missing() -> str:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`"
+    if not shutil.which("node"):
+        return "no Node.js: install Node 20"
+    if not LIGHTHOUSE.exists():
+        return "no Lighthouse: run `npm ci` in the project folder"
+    return ""
+
+
+@pytest.fixture
+def lighthouse():
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"The Lighthouse test cannot run in CI: {missing}")
+        pytest.skip(f"Lighthouse test skipped: {missing}")
+
+
+def run_lighthouse(pages: list[dict]) -> list[dict]:
+    """Each page's scores (0–100) and failed audits, from one Lighthouse process."""
+    completed = subprocess.run(
+        ["node", str(RUNNER)],
+        input=json.dumps({"form_factor": FORM_FACTOR, "pages": pages}),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        timeout=60 * len(pages) + 60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+
+
+def test_lighthouse_scores_of_the_main_pages_in_three_languages(
+    lighthouse,
+    live_server,
+    seed,
+    tiles,  # noqa: F811
+):
+    event = Event.objects.get(slug="black-january")
+    make_person(  # synthetic: the seed names no one
+        name="Example Person",
+        slug="example-person",
+        event=event,
+        birth_date="1960-05-04",
+        death_date="1990-01-20",
+        age=29,
+        biography="A person made up for this test.",
+    )
+    pages = [
+        {
+            "name": f"{name} ({language})",
+            "url": f"{live_server.url}{'' if language == 'en' else '/' + language}{path}",
+            "skip_audits": SKIPPED_AUDITS.get(name, []),
+        }
+        for language in LANGUAGES
+        for name, path in PAGES.items()
+    ]
+
+    started = time.monotonic()
+    results = run_lighthouse(pages)
+    elapsed = time.monotonic() - started
+
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    report = {"form_factor": FORM_FACTOR, "seconds": round(elapsed), "pages": results}
+    (REPORT_DIR / "scores.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nLighthouse ({FORM_FACTOR}), {len(results)} pages in {elapsed:.0f} s:")
+    for result in results:
+        print(f"  {result['name']:<16} {result['scores']}")
+
+    assert [result["name"] for result in results] == [page["name"] for page in pages]
+    below = {
+        result["name"]: {
+            "scores": {c: s for c, s in result["scores"].items() if s < MINIMUM[c]},
+            "failed": result["failed"],
+            "error": result["runtimeError"],
+        }
+        for result in results
+        if result["runtimeError"] or any(result["scores"][c] < m for c, m in MINIMUM.items())
+    }
+    assert below == {}
