@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 EN_DESCRIPTION = "Soldiers entered the city at night."
 AZ_DESCRIPTION = "Əsgərlər gecə şəhərə daxil oldular."
-NOT_IN_RUSSIAN = "Not yet translated into Russian; shown in the original English."
+NOT_IN_RUSSIAN = "Ещё не переведено на русский; показан английский оригинал."
 NOT_IN_ENGLISH = "Not yet translated into English; shown in the original Azerbaijani."
 
 
