@@ -50,7 +50,7 @@ def test_a_visitor_searches_reads_cites_switches_language_and_lights_a_candle(pa
     assert page.get_by_role("heading", name="Текст в исходном виде").is_visible()
 
     page.get_by_role("navigation", name="Основное меню").get_by_role("link", name="События").click()
-    page.get_by_role("link", name="Black January").first.click()
+    page.get_by_role("link", name="Чёрный январь").first.click()
     assert page.url.endswith("/ru/events/black-january/")
     page.get_by_label("Свеча").check()
     page.get_by_role("button", name="Отправить").click()
