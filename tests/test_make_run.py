@@ -34,8 +34,18 @@ def run_until_served(var_dir, arguments=(), environment=None) -> tuple[list[str]
         if key not in {"DATABASE_URL", "REDIS_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS"}
     }
     env.update(PORTAL_VAR_DIR=str(var_dir), **(environment or {}))
-    # -o: the virtualenv is there already (the suite runs in it); never reinstall it here.
-    command = ["make", "--no-print-directory", "-o", ".venv/.installed", "run", *arguments]
+    # -o: the virtualenv and the npm packages are there already (the suite runs with them);
+    # never reinstall them here (npm ci empties node_modules first).
+    command = [
+        "make",
+        "--no-print-directory",
+        "-o",
+        ".venv/.installed",
+        "-o",
+        "node_modules/.installed",
+        "run",
+        *arguments,
+    ]
     process = subprocess.Popen(
         command,
         cwd=REPO,

@@ -36,7 +36,7 @@ def test_a_metadata_only_save_in_the_admin_keeps_the_text_checksum_and_txt(
     page.get_by_label("Password").fill("desk-password")
     page.get_by_role("button", name="Log in").click()
     page.goto(f"/admin/archive/document/{document.pk}/change/")
-    page.get_by_label("Summary").fill("An editor's summary,\non two lines.")
+    page.locator("#id_summary").fill("An editor's summary,\non two lines.")
     page.get_by_role("button", name="Save and continue editing").first.click()
     page.get_by_text("was changed successfully").wait_for()
 

@@ -134,7 +134,7 @@ def test_lists_mark_titles_and_quotations_in_another_language(client, content, l
     assert f'<p class="meta" lang="{language}">' in search
     event = client.get(f"/{language}/events/black-january/").content.decode()
     # Figures are quoted in their source's words, and the source is named by its title.
-    assert re.search(r'<blockquote cite="[^"]+" lang="en"><p>“[^”]*130[^”]*”', event)
+    assert re.search(r'<span class="quotation" lang="en">“[^”]*130[^”]*”', event)
     assert f'lang="en">{SEED_TITLE}</a>' in event
     english = client.get("/archive/").content.decode()
     assert f'<h2 class="item-title"><a href="{SEED_URL}">' in english
