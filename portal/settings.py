@@ -382,6 +382,11 @@ else:
 # the content's version, so this bounds memory, not staleness; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
+# A search ranks and counts (facets) at most this many matches, the newest; past it the page says
+# "about N results", estimated (portal/search/engines.py), so a word found in every document
+# costs what a word found in this many does.
+SEARCH_RANKED_MATCHES = env_int("SEARCH_RANKED_MATCHES", 1000)
+
 # A CDN in front (portal/freshness.py): how long it may keep an anonymous public page
 # (CDN-Cache-Control and Surrogate-Control; browsers still ask each time), and serve it while it
 # fetches it anew. 0 (the default): no CDN headers. Pages name their tags (Surrogate-Key,

@@ -40,6 +40,24 @@ def matching(query: ParsedQuery, *, ranked: bool = False):
     return entries.annotate(rank=rank).order_by("rank", "-date", "title")
 
 
+def beyond_bound(entries, bound: int) -> tuple[int, int] | None:
+    """When more than ``bound`` entries match: the key below which matches are left out (the
+    newest ``bound`` have greater keys) and an estimate of how many match in all; else None.
+
+    Ranking and counting facets read every match: for a word in every document that is the
+    whole archive, on every search. Past the bound they read the newest ``bound`` matches only,
+    which both engines find from their index by key, and the total is estimated from how
+    densely those matches fill their range of keys.
+    """
+    beyond = entries.order_by("-pk").values_list("pk", flat=True)[bound : bound + 1]
+    floor = next(iter(beyond), None)
+    if floor is None:
+        return None
+    public = SearchEntry.objects.public()
+    indexed_above, indexed = public.filter(pk__gt=floor).count(), public.count()
+    return floor, round(bound * indexed / max(indexed_above, 1))
+
+
 FACETS = ["kind", "year", "issuer", "language", "tag"]
 
 

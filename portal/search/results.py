@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import content
 from ..folding import folded_with_offsets
 from ..models import SearchEntry
-from .engines import apply_filters, facet_counts, matching
+from .engines import apply_filters, beyond_bound, facet_counts, matching
 from .query import ParsedQuery, clean_query, parse_query, variants_of
 
 SNIPPET_CHARACTERS = 240
@@ -55,6 +56,10 @@ class Results:
     typed: str
     searched: bool = False  # the text held something to search for
     total: int = 0
+    # Past the bound (settings.SEARCH_RANKED_MATCHES), the total is an estimate and the results
+    # and facets are those of the newest matches within it.
+    estimated: bool = False
+    ranked_within: int = 0
     page: Page | None = None
     hits: list[Hit] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
@@ -81,12 +86,23 @@ def run(text: str, filters: dict, page_number=1, per_page: int = RESULTS_PER_PAG
     results = Results(typed)
     if not parsed:
         return results
-    total, counts = facet_counts(apply_filters(matching(parsed), filters))
-    paginator = Paginator(apply_filters(matching(parsed, ranked=True), filters), per_page)
-    paginator.count = total  # counted with the facets: no full-text pass of its own
+    found = apply_filters(matching(parsed), filters)
+    ranked = apply_filters(matching(parsed, ranked=True), filters)
+    bound = settings.SEARCH_RANKED_MATCHES
+    past_bound = beyond_bound(found, bound)
+    if past_bound:
+        floor, estimate = past_bound
+        found, ranked = found.filter(pk__gt=floor), ranked.filter(pk__gt=floor)
+    shown, counts = facet_counts(found)
+    paginator = Paginator(ranked, per_page)
+    paginator.count = shown  # counted with the facets: no full-text pass of its own
     page = paginator.get_page(page_number)
     kinds = content.by_kind()
-    results.searched, results.total, results.page = True, total, page
+    results.searched, results.page = True, page
+    if past_bound:
+        results.total, results.estimated, results.ranked_within = estimate, True, shown
+    else:
+        results.total = shown
     results.hits = [
         Hit(entry, kinds[entry.kind].names[0], snippet(entry.text, parsed)) for entry in page
     ]

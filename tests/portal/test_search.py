@@ -184,6 +184,33 @@ def test_pagination(client, db):
     assert len(results(client, q="memorial", page=2)[0]) == 5
 
 
+def test_past_the_bound_a_search_ranks_the_newest_matches_and_estimates_the_rest(
+    client, db, settings, django_assert_max_num_queries
+):
+    settings.SEARCH_RANKED_MATCHES = 10
+    issuer = make_organization()
+    for number in range(30):
+        make_document(issuer=issuer, title=f"Vigil statement {number:02d}", body="A vigil.")
+        make_document(issuer=issuer, title=f"Letter {number:02d}", body="Nothing here.")
+    with django_assert_max_num_queries(12):
+        titles, html = results(client, q="vigil")
+    # 30 of 60 entries match; the newest 10 are ranked and counted, the total estimated from
+    # how densely they fill their range of entries (10 of the newest 21).
+    estimate = re.search(r"About (\d+) results for “vigil”", html)
+    assert estimate and 27 <= int(estimate[1]) <= 33
+    assert "The best matches among the newest 10 are shown" in html
+    assert sorted(titles) == [f"Vigil statement {number:02d}" for number in range(20, 30)]
+    assert re.search(r">Documents</a> <span class=\"count\">\(10\)", html)
+    # A filter that leaves fewer matches than the bound counts them exactly.
+    titles, html = results(client, q="vigil statement 07")
+    assert titles[0] == "Vigil statement 07" and "About" not in html
+    # Within the bound nothing changes: an exact count, every match ranked.
+    settings.SEARCH_RANKED_MATCHES = 1000
+    cache.clear()  # the page of that search is kept, as every page is
+    titles, html = results(client, q="vigil")
+    assert "30 results for “vigil”" in html and "About" not in html
+
+
 def test_rebuild_search_index(seed):
     SearchEntry.objects.all().delete()
     out = StringIO()
