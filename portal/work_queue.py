@@ -391,7 +391,14 @@ def sent_back(desk: Desk) -> Section | None:
     entries = []
     for model in models:
         history = history_of(model)
-        drafts = with_submission(model._default_manager.filter(status=Status.DRAFT), history)
+        # Only drafts the user ever had in review: an index read that spares the revisions'
+        # subqueries the archive's other drafts (a register's imported people).
+        reviewed_by_user = history._default_manager.filter(
+            status=Status.REVIEW, history_user=desk.user.pk
+        ).values(model._meta.pk.attname)
+        drafts = with_submission(
+            model._default_manager.filter(status=Status.DRAFT, pk__in=reviewed_by_user), history
+        )
         returned = (
             _revisions(model, history)
             .filter(history_date__gt=OuterRef("reviewed_at"))
