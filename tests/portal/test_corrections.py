@@ -9,7 +9,7 @@ from archive.models import Document
 from portal import corrections
 from portal.corrections import Correction, State
 from portal.publishing import Status
-from tests.conftest import document_form, make_document, make_event
+from tests.conftest import document_form, make_document, make_event, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +305,15 @@ def test_the_correction_pages_take_a_bounded_number_of_queries(
         assert publisher_client.get(f"{CORRECTIONS}{correction.pk}/change/").status_code == 200
     with django_assert_max_num_queries(6):
         assert len([c.item for c in corrections.in_review()]) == 11
+
+
+def test_events_and_people_take_corrections_in_their_forms_too(editor_client):
+    event = make_event()
+    person = make_person(event=event)
+    for url, field in [
+        (f"/admin/memorials/event/{event.pk}/change/", "description"),
+        (f"/admin/memorials/person/{person.pk}/change/", "biography"),
+    ]:
+        page = editor_client.get(url).content.decode()
+        assert "Save correction" in page and f'name="{field}"' in page
+        assert 'name="_link_document"' not in page and 'name="status"' not in page
