@@ -20,3 +20,8 @@ class ArchiveConfig(AppConfig):
             labels=(_("Document"), _("Documents")),
         )
         content.register(Attachment, removable_by_editors=True)
+
+        # A document's page shows a correction's preview (archive/views.py).
+        from portal import corrections
+
+        corrections.preview_on_page(Document)

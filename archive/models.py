@@ -136,6 +136,9 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
 class Document(CleanText, TranslatedTexts, Publishable):
     # Editors' texts only: the text as issued is never translated in place.
     translated_fields = ("summary",)
+    # The text as issued is the record: no correction of a live document changes it
+    # (portal/corrections.py); a correction of the text goes to the editorial notes.
+    kept_as_issued = ("body",)
 
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press-release", _("Press release")

@@ -8,7 +8,7 @@ from django.http import (
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from portal import freshness, storage
+from portal import corrections, freshness, storage
 from portal.addresses import tombstone
 from portal.publishing import mark_preview
 
@@ -58,6 +58,7 @@ def document_detail(request, year, slug):
     document = selectors.visible_document(request.user, year, slug)
     if document is None:
         return _not_shown(request, year, slug)
+    document = corrections.preview(request, document)  # ?correction=<id>, for staff
     # First: it reads the document's attachments once (prefetched), for the whole page.
     scan = iiif.shown_scan(iiif.scan_pages_of(document))
     url = request.build_absolute_uri(document.get_absolute_url())

@@ -42,6 +42,11 @@ class MemorialsConfig(AppConfig):
             labels=(_("Commemoration"), _("Commemorations")),
         )
         content.register(Figure, importable=True)
+        # Their pages show a correction's preview (memorials/views.py); a commemoration has
+        # no page of its own.
+        from portal import corrections
+
+        corrections.preview_on_page(Event, Person)
         content.register(Tribute, moderated=True)
         # Visitors' testimonies and correction requests: editors moderate them and may delete
         # one (a photo sent by mistake); their email addresses stay in this installation.

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Attachment, Document
+from portal.correction_admin import correcting
 
 from . import services
 from .models import Person, PersonRelation
@@ -98,9 +99,11 @@ class PersonPageAdmin:
         return form
 
     def get_fieldsets(self, request, obj=None):
-        """The suggestions carry a "link" button only for those who may change the person."""
+        """The suggestions carry a "link" button only for those who may change the person (a
+        correction of a live person links no document: its documents are not part of it)."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and self.has_change_permission(request, obj):
+        changing = obj is not None and self.has_change_permission(request, obj)
+        if changing and correcting(request) is None:
             return fieldsets
         return [
             (
@@ -172,7 +175,7 @@ class PersonPageAdmin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         chosen = request.POST.get(LINK_DOCUMENT, "")
-        if not chosen:
+        if not chosen or correcting(request) is not None:
             return
         document = Document.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if document is None:

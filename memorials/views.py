@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import freshness, storage
+from portal import corrections, freshness, storage
 from portal.addresses import tombstone
 from portal.api import open_to_every_origin
 from portal.publishing import mark_preview
@@ -47,7 +47,7 @@ def event_detail(request, slug):
     if event is None:
         withdrawn = _withdrawn_or_404(selectors.withdrawn_event(slug))
         return _tombstone(request, withdrawn, date_text=withdrawn.dates_display)
-    return _event_page(request, event)
+    return _event_page(request, corrections.preview(request, event))
 
 
 def _event_page(request, event, tribute_form=None, status=200, submission_forms=None):
@@ -102,7 +102,7 @@ def person_detail(request, slug):
     person = selectors.person_for_page(request.user, slug)
     if person is None:
         return _tombstone(request, _withdrawn_or_404(selectors.withdrawn_person(slug)))
-    return _person_page(request, person)
+    return _person_page(request, corrections.preview(request, person))
 
 
 def _person_page(request, person, tribute_form=None, status=200, submission_forms=None):

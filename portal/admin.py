@@ -31,6 +31,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from . import jobs, throttling
+from .correction_admin import CorrectionsAdmin, correcting
 from .models import Job, SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 from .text import control_character_problem, normalize_line_ends
@@ -239,16 +240,8 @@ class EditTokenForm(forms.ModelForm):
         cleaned = super().clean()
         token = self.data.get("_edit_token")
         if token and self.instance.pk:
-            # The row stays locked until this save commits (the admin saves in a transaction),
-            # so of two saves at the same moment the second reads the first one's time.
-            stored = (
-                type(self.instance)
-                ._default_manager.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
-            if stored is not None and stored.isoformat() != token:
+            stored = self.stored_token()
+            if stored is not None and stored != token:
                 raise ValidationError(
                     _(
                         "Someone else saved this item after you opened it. Your changes were "
@@ -257,6 +250,20 @@ class EditTokenForm(forms.ModelForm):
                     code="edit_conflict",
                 )
         return cleaned
+
+    def stored_token(self) -> str | None:
+        """The edit token of what is stored now: the item's last-saved time (a correction's
+        form has its own, portal/correction_admin.py)."""
+        # The row stays locked until this save commits (the admin saves in a transaction), so
+        # of two saves at the same moment the second reads the first one's time.
+        stored = (
+            type(self.instance)
+            ._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        return stored.isoformat() if stored is not None else None
 
 
 WITHDRAWAL_REASON_NEEDED = _(
@@ -278,14 +285,15 @@ class WithdrawalForm(forms.Form):
     )
 
 
-class WorkflowAdmin(HistoryAdmin):
+class WorkflowAdmin(CorrectionsAdmin, HistoryAdmin):
     """Draft → in review → published (now or at a set time) → withdrawn, with two roles.
-    Withdrawing asks for the public reason the item's address shows from then on."""
+    Withdrawing asks for the public reason the item's address shows from then on. An editor's
+    change of a live item is kept as a correction for a publisher (``CorrectionsAdmin``)."""
 
     actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
     # The change form carries the item's last-saved time, so that of two editors saving the
     # same item the second is told, instead of silently overwriting the first.
-    change_form_template = "admin/change_form_with_edit_token.html"
+    change_form_template = "admin/corrections/change_form.html"
     form = EditTokenForm
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -313,8 +321,9 @@ class WorkflowAdmin(HistoryAdmin):
             return False
         if obj is None or self.has_publish_permission(request):
             return True
-        # Published and withdrawn items are the publishers' to change.
-        return self.stored_status(obj) in EDITOR_STATUSES
+        # Published and withdrawn items are the publishers' to change; an editor's change of a
+        # live one is kept as a correction (``CorrectionsAdmin``).
+        return self.stored_status(obj) in EDITOR_STATUSES or correcting(request) is not None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

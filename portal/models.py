@@ -277,3 +277,7 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+
+# Corrections to live items live with their logic (portal/corrections.py).
+from .corrections import Correction  # noqa: E402, F401

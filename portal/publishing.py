@@ -124,8 +124,9 @@ class PublishableQuerySet(models.QuerySet):
 
 
 def mark_preview(response, item):
-    """A page shown to an editor before it is public must never be cached or indexed."""
-    if not item.is_public:
+    """A page shown to an editor before it is public, or with a correction not yet published
+    applied (portal/corrections.py), must never be cached or indexed."""
+    if not item.is_public or getattr(item, "previewed_correction", None) is not None:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
