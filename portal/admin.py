@@ -285,6 +285,18 @@ class WithdrawalForm(forms.Form):
     )
 
 
+class SendBackForm(forms.Form):
+    """Sending items in review back to draft: what the editor should change."""
+
+    comment = forms.CharField(
+        label=_("What should the editor change?"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=100,
+        help_text=_("Kept in the item's history (100 characters at most)."),
+        error_messages={"required": _("Say what the editor should change.")},
+    )
+
+
 class WorkflowAdmin(CorrectionsAdmin, HistoryAdmin):
     """Draft → in review → published (now or at a set time) → withdrawn, with two roles.
     Withdrawing asks for the public reason the item's address shows from then on. An editor's
@@ -427,33 +439,59 @@ class WorkflowAdmin(CorrectionsAdmin, HistoryAdmin):
         queryset = queryset.filter(status=Status.PUBLISHED)
         if not queryset.exists():
             return self._move(request, queryset, Status.WITHDRAWN)
-        if request.POST.get("post") == "yes":
-            form = WithdrawalForm(request.POST)
-            if form.is_valid():
-                reason = form.cleaned_data["withdrawal_reason"]
-                return self._move(request, queryset, Status.WITHDRAWN, withdrawal_reason=reason)
-        else:
-            form = WithdrawalForm()
+        form = WithdrawalForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_valid():
+            reason = form.cleaned_data["withdrawal_reason"]
+            return self._move(request, queryset, Status.WITHDRAWN, withdrawal_reason=reason)
+        intro = _(
+            "These items will leave the public site: lists, search, feeds, the sitemap and the "
+            "API. Their addresses will answer that they were withdrawn, with the date and the "
+            "reason you give below; harvesters will see them as deleted."
+        )
+        title = _("Withdraw %(names)s")
+        return self._confirmation(request, queryset, form, "withdraw", title, intro, _("Withdraw"))
+
+    @admin.action(description=_("Return the selected items to draft"), permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        """A publisher sending items in review back to their editors says what to change: the
+        comment is kept with the revision, and the editor's work queue shows it."""
+        if not self.has_publish_permission(request):
+            queryset = queryset.filter(status__in=EDITOR_STATUSES)
+        in_review = queryset.filter(status=Status.REVIEW)
+        if not self.has_publish_permission(request) or not in_review.exists():
+            return self._move(request, queryset, Status.DRAFT)
+        form = SendBackForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            return self._move(request, queryset, Status.DRAFT, _change_reason=comment)
+        intro = _(
+            "These items go back to draft, and to the editors who submitted them, with your "
+            "comment: it is kept in each item's history and shown on the editors' admin home."
+        )
+        title = _("Send %(names)s back to draft")
+        label = _("Send back")
+        return self._confirmation(request, queryset, form, "return_to_draft", title, intro, label)
+
+    def _confirmation(self, request, queryset, form, action, title, intro, submit_label):
+        """The page an action shows to ask for what it needs (Django's deletion confirmation's
+        layout): the selected items, the form, and a button that posts the action again."""
         opts = self.model._meta
         count = queryset.count()
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Withdraw %(names)s")
+            "title": title
             % {"names": opts.verbose_name if count == 1 else opts.verbose_name_plural},
             "subtitle": None,
             "queryset": queryset,
             "form": form,
             "opts": opts,
+            "action": action,
+            "intro": intro,
+            "submit_label": submit_label,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
         }
-        return TemplateResponse(request, "admin/withdraw_confirmation.html", context)
-
-    @admin.action(description=_("Return the selected items to draft"), permissions=["change"])
-    def return_to_draft(self, request, queryset):
-        if not self.has_publish_permission(request):
-            queryset = queryset.filter(status__in=EDITOR_STATUSES)
-        self._move(request, queryset, Status.DRAFT)
+        return TemplateResponse(request, "admin/action_confirmation.html", context)
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):

@@ -18,7 +18,9 @@ registering as content:
   revision (django-simple-history's "created" record) is theirs;
 - **Sent back to you** (users who may change the model): drafts the user had submitted for
   review and that someone else returned to draft, with who did, when, and the change reason
-  recorded with that revision, if any.
+  recorded with that revision, if any;
+- **Corrections waiting for review** and **Corrections sent back to you**: corrections of live
+  items (``portal.corrections``), for publishers of the item's kind and for their author.
 
 "Submitted by" is the user of the revision in which the item *became* "in review" (the first
 revision in review after the last one that was not): later edits made while it waits do not
@@ -34,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -42,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from . import content
+from . import content, corrections
 from .publishing import Status
 
 # How many items a section lists; its counts say how many there are in all.
@@ -429,4 +432,61 @@ def sent_back(desk: Desk) -> Section | None:
                 )
             )
     section.entries = _newest(entries)
+    return section
+
+
+def _correction_entry(correction, *, when, who_id, note="") -> Entry:
+    """A correction, named after its item ("Correction #3: Black January")."""
+    item = correction.item
+    model = correction.content_type.model_class()
+    title = f"{correction}: {item}" if item is not None else str(correction)
+    kind = kind_names(model)[0] if model is not None else ""
+    return Entry(kind, title, change_url(correction), when=when, who_id=who_id, note=note)
+
+
+@register_section
+def corrections_in_review(desk: Desk) -> Section | None:
+    """Corrections of live items that wait for a publisher of their kind."""
+    models = _publishable(desk, "publish")
+    if not models:
+        return None
+    section = Section(
+        "corrections-review",
+        _("Corrections waiting for review"),
+        who_label=_("Submitted by"),
+        when_label=_("Submitted"),
+    )
+    kinds = ContentType.objects.get_for_models(*models).values()
+    waiting = corrections.in_review().filter(content_type__in=kinds)
+    count = waiting.count()
+    if count:
+        url = changelist_url(corrections.Correction, f"state__exact={corrections.State.REVIEW}")
+        section.tallies.append(Tally(_("Corrections"), count, url))
+        section.entries = [
+            _correction_entry(correction, when=correction.submitted_at, who_id=correction.author_id)
+            for correction in waiting[:LIMIT]
+        ]
+    return section
+
+
+@register_section
+def corrections_sent_back(desk: Desk) -> Section | None:
+    """The user's corrections a publisher sent back, with the comment to act on."""
+    returned = list(corrections.sent_back_to(desk.user)[:LIMIT])
+    section = Section(
+        "corrections-sent-back",
+        _("Corrections sent back to you"),
+        who_label=_("Sent back by"),
+        when_label=_("Sent back"),
+        note_label=_("Comment"),
+    )
+    section.entries = [
+        _correction_entry(
+            correction,
+            when=correction.decided_at,
+            who_id=correction.decided_by_id,
+            note=correction.comment,
+        )
+        for correction in returned
+    ]
     return section

@@ -336,3 +336,52 @@ def test_the_home_page_costs_the_same_queries_however_much_waits(
         assert len(re.findall(r"<tr>", section(html, "review"))) == 1 + work_queue.LIMIT
     else:
         assert len(re.findall(r"<tr>", section(html, "sent-back"))) == 1 + work_queue.LIMIT
+
+
+def test_corrections_of_live_items_wait_for_publishers_and_return_to_their_author(
+    client, editor, publisher
+):
+    from portal import corrections
+
+    event = make_event(name="Live event", description="Live description.")
+    edited = type(event).objects.get(pk=event.pk)
+    edited.description = "Corrected description."
+    correction = corrections.save(edited, editor, submit=True)
+    waiting = section(home(client, publisher), "corrections-review")
+    assert f"Correction #{correction.pk}: Live event" in waiting
+    assert f"/admin/portal/correction/{correction.pk}/change/" in waiting
+    assert "/admin/portal/correction/?state__exact=review" in waiting
+    assert section(home(client, editor), "corrections-review") == ""  # editors do not publish
+
+    corrections.send_back(correction, publisher, "Cite the <source>.")
+    returned = section(home(client, editor), "corrections-sent-back")
+    assert f"Correction #{correction.pk}: Live event" in returned
+    assert "Cite the &lt;source&gt;." in returned
+    assert section(home(client, publisher), "corrections-review") == ""
+
+
+def test_a_publisher_sends_items_in_review_back_with_a_comment_the_editor_reads(
+    client, editor, publisher
+):
+    document = submitted(editor, publisher)
+    client.force_login(publisher)
+    changelist = "/admin/archive/document/"
+    chosen = {"action": "return_to_draft", "_selected_action": [document.pk]}
+    asked = client.post(changelist, chosen)
+    assert asked.status_code == 200 and "What should the editor change?" in asked.content.decode()
+    refused = client.post(changelist, {**chosen, "post": "yes", "comment": " "})
+    assert "Say what the editor should change." in refused.content.decode()
+    document.refresh_from_db()
+    assert document.status == Status.REVIEW
+    client.post(changelist, {**chosen, "post": "yes", "comment": "Cite the <source>."})
+    document.refresh_from_db()
+    assert document.status == Status.DRAFT
+    assert document.history.latest("history_date").history_change_reason == "Cite the <source>."
+    returned = section(home(client, editor), "sent-back")
+    assert "Statement on the anniversary" in returned and "Cite the &lt;source&gt;." in returned
+    # An editor taking their own item back to draft is asked nothing.
+    save_as(document, editor, NOW, status=Status.REVIEW)
+    client.force_login(editor)
+    client.post(changelist, chosen)
+    document.refresh_from_db()
+    assert document.status == Status.DRAFT
