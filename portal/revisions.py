@@ -77,8 +77,11 @@ def relations_of(model) -> list[Relation]:
     """What a revision of ``model`` records: its own many-to-many fields (tags included), its
     attachments (generic relations), then what apps follow."""
     found = []
-    for field in model._meta.get_fields():
-        if field.auto_created or not field.is_relation:
+    fields = [f for f in model._meta.get_fields() if f.is_relation and not f.auto_created]
+    # The rows that tie tags to items (taggit's generic relation) are the tags, counted once.
+    throughs = {f.remote_field.through for f in fields if f.many_to_many}
+    for field in fields:
+        if field.related_model in throughs:
             continue
         if isinstance(field, GenericRelation):
             found.append(Relation(field.name, field.related_model._meta.verbose_name_plural))
