@@ -32,7 +32,9 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
+from portal import revisions
 from portal.fixtures import Outcome
 from portal.folding import fold, slug_of
 from portal.publishing import Status
@@ -547,10 +549,16 @@ def resolve_issuer(name: str) -> tuple[Organization, str | None]:
         names += fields.get("name_variants", "").splitlines()
         if wanted in {_fold(known) for known in names if known.strip()}:
             (deserialized,) = serializers.deserialize("json", json.dumps([record]))
-            deserialized.save()
+            authority = Path(settings.PORTAL_ISSUER_AUTHORITY).name
+            with revisions.loading(gettext("Loaded from %(file)s") % {"file": authority}):
+                deserialized.save()
             return deserialized.object, f"added issuer {deserialized.object.name!r}"
     slug = _unique_slug(Organization.objects.all(), slug_of(name)[:90] or "organization")
-    organization = Organization.objects.create(name=name, slug=slug)
+    organization = Organization(name=name, slug=slug)
+    organization._change_reason = gettext("Created for an imported text headed %(name)s") % {
+        "name": name
+    }
+    organization.save()
     return organization, f"created new issuer {name!r}: complete its record in the admin"
 
 
@@ -631,6 +639,7 @@ def import_text(
         status=Status.PUBLISHED if publish else Status.DRAFT,
     )
     document.full_clean()
+    document._change_reason = gettext("Imported from %(file)s") % {"file": Path(source).name}
     document.save()
     return ImportResult(source, Outcome.CREATED, document=document, notes=notes)
 

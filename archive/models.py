@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from portal import dates
 from portal.naming import TranslatedTexts
 from portal.publishing import Publishable, PublishableQuerySet
+from portal.revisions import HistoricalRelations
 from portal.rights import Rights
 from portal.search import SearchData
 from portal.text import CleanText
@@ -212,7 +213,7 @@ class Document(CleanText, TranslatedTexts, Publishable):
     attachments = GenericRelation("archive.Attachment")
 
     objects = DocumentManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRelations])
 
     class Meta:
         ordering = ["-issued_on", "title"]

@@ -73,10 +73,17 @@ class MemorialsConfig(AppConfig):
             photo_leaves_with_its_testimony, sender=Testimony, dispatch_uid="testimony-photo"
         )
 
+        # What a revision records beside the fields (portal/revisions.py): the inlines the
+        # admins show, an event's figures, a person's family and a document's linked events.
+        from archive.models import Document
+        from portal import revisions
+
+        revisions.follow(Event, "figures", Figure._meta.verbose_name_plural)
+        revisions.follow(Person, "relations", PersonRelation._meta.verbose_name_plural)
+        revisions.follow(Document, "events", _("linked events"))
+
         # Suggestions to editors: the documents that name a person (memorials/mentions.py).
         from django.db.models.signals import post_save
-
-        from archive.models import Document
 
         from . import mentions
 

@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 from archive.models import Document, Organization
 from portal.naming import NamedInLanguages, TranslatedTexts
 from portal.publishing import Publishable, PublishableQuerySet, public_q
+from portal.revisions import HistoricalRelations
 from portal.rights import Rights
 from portal.search import SearchData
 from portal.text import CleanText, strip_bidi_controls
@@ -116,7 +117,7 @@ class Place(CleanText, NamedInLanguages, TranslatedTexts, models.Model):
     attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(PlaceQuerySet)()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRelations])
 
     class Meta:
         ordering = ["name"]
@@ -277,7 +278,7 @@ class Event(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
     attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(EventQuerySet)()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRelations])
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -452,7 +453,7 @@ class Person(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
     attachments = GenericRelation("archive.Attachment")
 
     objects = SlugManager.from_queryset(PersonQuerySet)()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRelations])
 
     class Meta:
         ordering = ["name"]
@@ -609,7 +610,7 @@ class Commemoration(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SlugManager.from_queryset(CommemorationQuerySet)()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalRelations])
 
     class Meta:
         ordering = ["date", "name"]

@@ -58,6 +58,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from archive.models import Document
 from portal import dates, search
@@ -462,7 +463,9 @@ def _write(name: str, checked: list[Checked]) -> bool:
         with transaction.atomic(), search.deferred():
             for saving in checked:
                 if saving.outcome in {Outcome.CREATED, Outcome.UPDATED}:
-                    saving.person._change_reason = f"Imported from the register {name}"
+                    saving.person._change_reason = gettext(
+                        "Imported from the register %(file)s"
+                    ) % {"file": name}
                     saving.person.save()
     except DatabaseError as error:
         saving.outcome, saving.reason = Outcome.FAILED, f"could not be saved: {error}"

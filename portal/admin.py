@@ -34,6 +34,7 @@ from . import jobs, throttling
 from .correction_admin import CorrectionsAdmin, correcting
 from .models import Job, SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
+from .revisions import RestoreKeepsPublication, RevisionsAdmin, relation_changes, versions_of
 from .text import control_character_problem, normalize_line_ends
 
 
@@ -76,8 +77,9 @@ class HandTypedAddressesAdmin:
             raise IncorrectLookupParameters(error) from error
 
 
-class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
-    """The revision history (django-simple-history), with a comparison of any two versions."""
+class HistoryAdmin(HandTypedAddressesAdmin, RevisionsAdmin, SimpleHistoryAdmin):
+    """The revision history (django-simple-history), with a comparison of any two versions,
+    their relations and inlines included (portal/revisions.py)."""
 
     object_history_template = "admin/history_with_compare.html"
 
@@ -122,10 +124,19 @@ class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_compare_view(self, request, object_id):
+        self._history_or_404(object_id)
         item = self.get_object(request, unquote(object_id))
-        if item is None or not self.has_view_or_change_permission(request, item):
+        deleted = item is None
+        if not self.has_view_or_change_permission(request, item):
             raise PermissionDenied
-        versions = list(item.history.select_related("history_user").order_by("-history_date"))
+        key = self.model._meta.pk.to_python(unquote(object_id))
+        versions = list(
+            versions_of(self.model, key)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        if deleted:  # its versions are all that is left of it
+            item = versions[0].instance
         by_id = {str(version.history_id): version for version in versions}
         older = by_id.get(request.GET.get("older", ""))
         newer = by_id.get(request.GET.get("newer", ""))
@@ -133,7 +144,7 @@ class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
             older = versions[1]
         if newer is None and versions:
             newer = versions[0]
-        changes = []
+        changes, related = [], []
         if older and newer and older != newer:
             if older.history_date > newer.history_date:
                 older, newer = newer, older
@@ -141,6 +152,7 @@ class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
             for change in delta.changes:
                 field = item._meta.get_field(change.field)
                 changes.append((field.verbose_name, change.old, change.new))
+            related = relation_changes(self.model, older, newer)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare versions: %s") % item,
@@ -150,6 +162,8 @@ class HistoryAdmin(HandTypedAddressesAdmin, SimpleHistoryAdmin):
             "older": older,
             "newer": newer,
             "changes": changes,
+            "relation_changes": related,
+            "deleted": deleted,
         }
         return render(request, "admin/history_compare.html", context)
 
@@ -297,7 +311,7 @@ class SendBackForm(forms.Form):
     )
 
 
-class WorkflowAdmin(CorrectionsAdmin, HistoryAdmin):
+class WorkflowAdmin(CorrectionsAdmin, RestoreKeepsPublication, HistoryAdmin):
     """Draft → in review → published (now or at a set time) → withdrawn, with two roles.
     Withdrawing asks for the public reason the item's address shows from then on. An editor's
     change of a live item is kept as a correction for a publisher (``CorrectionsAdmin``)."""

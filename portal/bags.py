@@ -24,8 +24,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.utils.translation import gettext
 
-from . import content, search
+from . import content, revisions, search
 
 CONTENT_FILE = "content.json"
 MEDIA_FOLDER = "media"
@@ -117,7 +118,9 @@ def import_bag(directory: Path, *, dry_run: bool = False) -> dict[str, int]:
         )
     payload = Path(bag.path) / "data"
     with transaction.atomic():
-        counts = load_content((payload / CONTENT_FILE).read_text(encoding="utf-8"))
+        counts = load_content(
+            (payload / CONTENT_FILE).read_text(encoding="utf-8"), source=Path(bag.path).name
+        )
         search.rebuild()
         names = media_files()
         missing = [name for name in names if not (payload / MEDIA_FOLDER / name).is_file()]
@@ -151,10 +154,11 @@ def not_content(entries: list) -> list[str]:
     ]
 
 
-def load_content(text: str) -> dict[str, int]:
+def load_content(text: str, *, source: str = "") -> dict[str, int]:
     """Load a bag's content.json in the caller's transaction, all or nothing: content models
     only, every document's text matching its checksum, every record valid as the admin would
-    have it (the models' own validation). Returns the count per model."""
+    have it (the models' own validation). Returns the count per model. Each record's first
+    revision says it came from the bag ``source`` (portal/revisions.py)."""
     try:
         entries = json.loads(text)
     except json.JSONDecodeError as error:
@@ -171,9 +175,10 @@ def load_content(text: str) -> dict[str, int]:
     counts = dict.fromkeys(content.labels(personal=False), 0)
     loaded = []
     connection = connections[DEFAULT_DB_ALIAS]
+    reason = gettext("Imported from the bag %(bag)s") % {"bag": source or CONTENT_FILE}
     try:
         # Records may name records further down (a place its larger place), as in loaddata.
-        with connection.constraint_checks_disabled():
+        with revisions.loading(reason), connection.constraint_checks_disabled():
             records = serializers.deserialize("json", text, handle_forward_references=False)
             for index, record in enumerate(records):
                 record.save()

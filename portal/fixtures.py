@@ -25,8 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from . import content
+from . import content, revisions
 from .publishing import EDITOR_STATUSES, Publishable, can_publish, may_change_shown
 
 
@@ -166,9 +167,11 @@ def _import_object(name, place, deserialized, user) -> Row:
         return Row(name, place, Outcome.UNCHANGED, shown, admin_url=admin_url(existing))
     try:
         with transaction.atomic():
+            item._change_reason = gettext("Imported from %(file)s") % {"file": name}
             item.save()  # not a raw save: index, publish time and history follow
             for field_name, values in deserialized.m2m_data.items():
                 getattr(item, field_name).set(values)
+            revisions.record_relations(item)  # the revision's links, once they are set
     except DatabaseError as error:
         return Row(name, place, Outcome.FAILED, shown, f"could not be saved: {error}")
     outcome = Outcome.CREATED if existing is None else Outcome.UPDATED

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext
 
-from portal import bags, search
+from portal import bags, revisions, search
 
 # The seed, whole in one file and in dependency order (a record's natural keys name records
 # before it), so that `loaddata fixtures/*.json` loads it in any order. fixtures/organizations.json
@@ -13,11 +14,14 @@ FIXTURES = [
 ]
 
 
-def seed_records():
+def seed_records(load=None):
     """The seed's records, deserialized: a record already in the database comes with its key
-    (looked up by its natural key), an absent one without."""
+    (looked up by its natural key), an absent one without. ``load`` (portal/revisions.py) is
+    told which file each comes from, for their first revisions."""
     for name in FIXTURES:
         path = settings.BASE_DIR / "fixtures" / name
+        if load is not None:
+            load.reason = gettext("Loaded from %(file)s") % {"file": f"fixtures/{name}"}
         with open(path, encoding="utf-8") as stream:
             yield from serializers.deserialize("json", stream, handle_forward_references=False)
 
@@ -49,13 +53,15 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             added, kept = {}, 0
-            for record in seed_records():
-                if record.object.pk is not None:
-                    kept += 1  # it exists: whatever editors made of it stays
-                    continue
-                record.save()
-                label = record.object._meta.verbose_name_plural
-                added[label] = added.get(label, 0) + 1
+            # Each record added gets its first revision once all are in, relations included.
+            with revisions.loading("") as load:
+                for record in seed_records(load):
+                    if record.object.pk is not None:
+                        kept += 1  # it exists: whatever editors made of it stays
+                        continue
+                    record.save()
+                    label = record.object._meta.verbose_name_plural
+                    added[label] = added.get(label, 0) + 1
             # Fixtures are saved raw, relations after their objects: index them whole, once.
             search.rebuild()
             if dry_run:
