@@ -13,6 +13,7 @@ from memorials.feeds import CommemorationsFeed
 from portal import freshness
 from portal.admin import ThrottledAdminLoginForm
 from portal.api import open_to_every_origin
+from portal.sitemaps import section as sitemap_section
 
 from . import oai, views
 from .sitemaps import SITEMAPS
@@ -51,7 +52,7 @@ urlpatterns += [
     ),
     path(
         "sitemap-<section>.xml",
-        freshness.public_page(sitemap_views.sitemap),
+        freshness.public_page(sitemap_section),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

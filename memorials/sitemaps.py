@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from portal.sitemaps import SECTION_SIZE, XMLSafeSitemap
 
 from .models import Event, Person, Place
@@ -16,6 +18,12 @@ class PersonSitemap(XMLSafeSitemap):
 
     def items(self):
         return Person.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def entries(self, people):
+        # One address resolved, the others written after it: only the slug differs.
+        before, after = reverse("memorials:person", kwargs={"slug": "slug"}).split("/slug/")
+        rows = people.values_list("slug", "updated_at")
+        return [(f"{before}/{slug}/{after}", changed) for slug, changed in rows]
 
     def lastmod(self, person):
         return person.updated_at
