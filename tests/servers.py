@@ -6,6 +6,7 @@ tests/test_two_servers.py, tests/portal/test_replica.py) and the media-on-S3 tes
 
 import contextlib
 import hashlib
+import html
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import boto3
 import psycopg
+import requests
 from psycopg import sql
 
 from tests.conftest import REPO
@@ -296,3 +298,32 @@ def form_fields(page: str) -> list[tuple[str, str]]:
     parser = _FormFields()
     parser.feed(page)
     return [(name, value) for name, value in parser.fields if "__prefix__" not in name]
+
+
+def logged_in(server: Gunicorn) -> requests.Session:
+    """A publisher's browser, logged in to the admin on ``server``."""
+    browser = requests.Session()
+    browser.get(f"{server.url}/admin/login/")
+    answer = browser.post(
+        f"{server.url}/admin/login/?next=/admin/",
+        data={
+            "username": PUBLISHER[0],
+            "password": PUBLISHER[1],
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302 and answer.headers["Location"] == "/admin/"
+    return browser
+
+
+def change_page(browser: requests.Session, server: Gunicorn, model: str) -> str:
+    """The address of the change form of the one ``model`` ("archive/document") of the seed
+    that the admin lists."""
+    listing = browser.get(f"{server.url}/admin/{model}/").text
+    (address,) = set(re.findall(rf'href="(/admin/{model}/\d+/change/)', listing))
+    return address
+
+
+def heading(page: str) -> str:
+    return html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()

@@ -25,7 +25,10 @@ from tests.servers import (
     S3_KEYS,
     Bucket,
     Gunicorn,
+    change_page,
     form_fields,
+    heading,
+    logged_in,
     new_bucket,
     prepare_database,
     server_environment,
@@ -77,35 +80,6 @@ def site(tmp_path_factory, s3_server):
             for server in servers:
                 server.stop()
             shared_cache.flushdb()
-
-
-def logged_in(server: Gunicorn) -> requests.Session:
-    """A publisher's browser, logged in to the admin on ``server``."""
-    browser = requests.Session()
-    browser.get(f"{server.url}/admin/login/")
-    answer = browser.post(
-        f"{server.url}/admin/login/?next=/admin/",
-        data={
-            "username": PUBLISHER[0],
-            "password": PUBLISHER[1],
-            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
-        },
-        allow_redirects=False,
-    )
-    assert answer.status_code == 302 and answer.headers["Location"] == "/admin/"
-    return browser
-
-
-def change_page(browser: requests.Session, server: Gunicorn, model: str) -> str:
-    """The address of the change form of the one ``model`` ("archive/document") of the seed
-    that the admin lists."""
-    listing = browser.get(f"{server.url}/admin/{model}/").text
-    (address,) = set(re.findall(rf'href="(/admin/{model}/\d+/change/)', listing))
-    return address
-
-
-def heading(page: str) -> str:
-    return html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
 
 
 def test_a_change_saved_on_one_server_is_on_the_others_public_page_at_once(site):

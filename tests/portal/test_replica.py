@@ -10,7 +10,7 @@ rows to the replica when it chooses.
 
 import shutil
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import psycopg
 import pytest
@@ -23,12 +23,16 @@ from portal.database import ReplicaReadsMiddleware, ReplicaRouter, reading_datab
 from tests.portal.test_settings import GOOD_KEY, setting, start
 from tests.servers import (
     Gunicorn,
+    change_page,
     form_fields,
+    heading,
+    logged_in,
     prepare_database,
     server_environment,
     throwaway_postgres,
 )
-from tests.test_two_servers import EVENT_PAGE, change_page, heading, logged_in
+
+EVENT_PAGE = "/events/black-january/"
 
 # The settings ---------------------------------------------------------------------------------
 
@@ -132,9 +136,11 @@ class Database:
 
     @contextmanager
     def cursor(self):
+        """A cursor in one transaction, committed at the end."""
         if self.url.startswith("sqlite:///"):
-            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as database:
-                yield _QmarkCursor(database.cursor())
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as database:
+                with database:
+                    yield _QmarkCursor(database.cursor())
         else:
             with psycopg.connect(self.url) as database, database.cursor() as cursor:
                 yield cursor
@@ -145,14 +151,23 @@ class Database:
             return [tuple(row) for row in cursor.fetchall()]
 
     def replicate(self, primary: "Database", table: str) -> None:
-        """Make ``table`` here what it is on ``primary``, as replication would."""
-        rows = primary.rows(f"SELECT * FROM {table}")  # noqa: S608 -- the test's own names
-        with self.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            if rows:
-                marks = ", ".join(["%s"] * len(rows[0]))
+        """Make ``table`` here what it is on ``primary``, as replication would (in one
+        transaction: PostgreSQL checks the foreign keys of the rows put back at its end)."""
+        with self.cursor() as target, primary.cursor() as source:
+            target.execute(f"DELETE FROM {table}")  # noqa: S608 -- the test's own names
+            if isinstance(target, _QmarkCursor):
+                rows = source.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
                 for row in rows:
-                    cursor.execute(f"INSERT INTO {table} VALUES ({marks})", row)  # noqa: S608
+                    marks = ", ".join(["?"] * len(row))
+                    target.execute(f"INSERT INTO {table} VALUES ({marks})", row)  # noqa: S608
+                return
+            # Every column as PostgreSQL itself writes and reads it (JSON, arrays, dates).
+            with (
+                source.copy(f"COPY {table} TO STDOUT") as out,
+                target.copy(f"COPY {table} FROM STDIN") as into,
+            ):
+                for block in out:
+                    into.write(block)
 
 
 class _QmarkCursor:
@@ -162,7 +177,8 @@ class _QmarkCursor:
         self._cursor = cursor
 
     def execute(self, query, params=()):
-        return self._cursor.execute(query.replace("%s", "?"), params)
+        self._cursor.execute(query.replace("%s", "?"), params)
+        return self
 
     def fetchall(self):
         return self._cursor.fetchall()
