@@ -43,6 +43,7 @@ asked by many at once is rendered once: the others get the last copy, or wait fo
 Editors (anyone with a session) and visitors with a message waiting are always served fresh.
 """
 
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -59,7 +60,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import ForeignObjectRel
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
 from django.http import HttpResponse
@@ -68,6 +69,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
 
+from .database import reading_database
 from .models import ContentChange
 
 logger = logging.getLogger(__name__)
@@ -505,36 +507,38 @@ def version_of(tags) -> datetime.datetime | None:
     tags = sorted(tags)
     if not tags:
         return None
-    table = connection.ops.quote_name(ContentChange._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    reading = connections[reading_database()]  # where the page's content is read from
+    table = reading.ops.quote_name(ContentChange._meta.db_table)
+    now = reading.ops.adapt_datetimefield_value(timezone.now())
     marks = ", ".join(["%s"] * len(tags))
-    with connection.cursor() as cursor:
+    with reading.cursor() as cursor:
         cursor.execute(
             f"SELECT MAX(changed_at) FROM {table} WHERE tag IN ({marks})"  # noqa: S608 -- the table's name, from the model
             " AND (NOT scheduled OR changed_at <= %s)",
             [*tags, now],
         )
         (latest,) = cursor.fetchone()
-    return _as_datetime(latest)
+    return _as_datetime(latest, reading)
 
 
 def content_version() -> datetime.datetime | None:
     """The latest moment anything public changed (any tag); None before anything was."""
-    table = connection.ops.quote_name(ContentChange._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    reading = connections[reading_database()]
+    table = reading.ops.quote_name(ContentChange._meta.db_table)
+    now = reading.ops.adapt_datetimefield_value(timezone.now())
+    with reading.cursor() as cursor:
         cursor.execute(
             f"SELECT MAX(changed_at) FROM {table} WHERE NOT scheduled OR changed_at <= %s",  # noqa: S608 -- the table's name, from the model
             [now],
         )
         (latest,) = cursor.fetchone()
-    return _as_datetime(latest)
+    return _as_datetime(latest, reading)
 
 
-def _as_datetime(value):
+def _as_datetime(value, reading):
     column = ContentChange._meta.get_field("changed_at").cached_col
-    for converter in connection.ops.get_db_converters(column):
-        value = converter(value, column, connection)
+    for converter in reading.ops.get_db_converters(column):
+        value = converter(value, column, reading)
     return value
 
 
@@ -615,10 +619,20 @@ def _reading(rendering):
     return wrapper
 
 
+@contextlib.contextmanager
+def _reading_everywhere(rendering):
+    """Record what ``rendering`` reads on every database it may read (the primary, and the
+    read replica if there is one: portal/database.py)."""
+    with contextlib.ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(connections[alias].execute_wrapper(_reading(rendering)))
+        yield
+
+
 # --- Public pages --------------------------------------------------------------------------
 
 
-def _is_public_request(request) -> bool:
+def is_public_request(request) -> bool:
     """A GET by a visitor with nothing personal on the page: no session (editors, previews)
     and no message waiting to be shown (after posting a tribute)."""
     cookies = request.COOKIES
@@ -698,7 +712,7 @@ def public_page(view=None, *, per_visitor: bool = False, item_page: bool = False
         def wrapped(request, *args, **kwargs):
             rendering = _rendering.get()
             visitor = _accepted_csrf_secret(request) if per_visitor else ""
-            if rendering is None or not _is_public_request(request):
+            if rendering is None or not is_public_request(request):
                 return view(request, *args, **kwargs)
             rendering.item_page = item_page
             address = _address(request)
@@ -783,7 +797,7 @@ class PageCacheMiddleware:
         self.static = settings.STATIC_URL  # served by whitenoise, below: never a page
 
     def __call__(self, request):
-        if not _is_public_request(request) or request.path.startswith(self.static):
+        if not is_public_request(request) or request.path.startswith(self.static):
             return self.get_response(request)
         address = _address(request)
         cached, known = self.cached(request, address)
@@ -808,7 +822,7 @@ class PageCacheMiddleware:
         rendering = _Rendering(started=timezone.now(), known=known)
         token = _rendering.set(rendering)
         try:
-            with connection.execute_wrapper(_reading(rendering)):
+            with _reading_everywhere(rendering):
                 response = self.get_response(request)
         finally:
             _rendering.reset(token)
@@ -924,7 +938,7 @@ def remember(name: str, compute, depends_on=None):
     reading = _Rendering(started=timezone.now())
     token = _rendering.set(reading)
     try:
-        with connection.execute_wrapper(_reading(reading)):
+        with _reading_everywhere(reading):
             value = compute()
     finally:
         _rendering.reset(token)

@@ -154,25 +154,52 @@ TEMPLATES = [
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # where the default SQLite file lives
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
+
+
+def database(url: str) -> dict:
+    """The settings of the database at ``url``."""
+    settings = dj_database_url.parse(
+        url,
         # Connections kept between requests: opening one cost more than answering a cached
         # page (and SQLite checkpoints its log when the last connection closes). Not with the
         # development server, which runs each request in a thread of its own.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
+        # start of a transaction, so concurrent writers wait (up to the timeout) instead of
+        # failing with "database is locked" half-way through.
+        settings["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return settings
+
+
+DATABASES = {
+    "default": database(env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the start
-    # of a transaction, so concurrent writers wait (up to the timeout) instead of failing with
-    # "database is locked" half-way through.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+
+# A read replica (portal/database.py): a copy the primary streams its changes to. With it,
+# visitors' pages are read from the replica; the admin, every form sent, jobs and commands read
+# and write the primary. Tests of the whole site use the primary for both (MIRROR).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["portal.database.ReplicaRouter"]
+    # Before the page cache, which reads the versions of pages where it reads their content.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("portal.freshness.PageCacheMiddleware"),
+        "portal.database.ReplicaReadsMiddleware",
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a copy of the DATABASE_URL database, on the same "
+            f"kind of server; not {DATABASES['replica']['ENGINE']} beside "
+            f"{DATABASES['default']['ENGINE']}"
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

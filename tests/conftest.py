@@ -90,6 +90,17 @@ def english_between_tests():
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """The address of a real S3 server (moto's) on loopback, started once for the session in
+    this process, so that `make test` and CI need nothing started beforehand."""
+    from tests.servers import start_s3_server
+
+    server, address = start_s3_server()
+    yield address
+    server.stop()
+
+
 @pytest.fixture
 def seed(db):
     """The portal's seed content, loaded the way `make run` loads it."""

@@ -6,7 +6,6 @@ import re
 import selectors
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -15,14 +14,9 @@ import pytest
 
 from portal.local_server import browse_url, served_at
 from tests.conftest import REPO
+from tests.servers import free_port
 
 STARTUP_SECONDS = 90  # migrate on an empty database, the seed, static files: about 6 s
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_until_served(var_dir, arguments=(), environment=None) -> tuple[list[str], str]:

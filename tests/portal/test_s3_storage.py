@@ -9,24 +9,17 @@ nothing started beforehand. Each test gets a bucket of its own.
 
 import hashlib
 import io
-import logging
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.request
-import uuid
-from dataclasses import dataclass
 
 import bagit
-import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from archive.models import Attachment
@@ -40,69 +33,18 @@ from tests.archive.test_iiif import form_errors, png, published, upload_scan
 from tests.conftest import REPO, make_document, make_event, make_person
 from tests.portal.test_bags import empty_the_instance, snapshot, stored_files
 from tests.portal.test_settings import GOOD_KEY, clean_environment, start
+from tests.servers import S3_KEYS, Bucket, new_bucket
 
 pytestmark = pytest.mark.django_db
 
 Testimony.__test__ = False  # a model, not a test class
-
-KEYS = {"access_key": "testing", "secret_key": "testing"}
-
-
-@dataclass
-class Bucket:
-    endpoint: str
-    name: str
-
-    @property
-    def client(self):
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=KEYS["access_key"],
-            aws_secret_access_key=KEYS["secret_key"],
-        )
-
-    def keys(self) -> set[str]:
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
-        return {entry["Key"] for page in pages for entry in page.get("Contents", [])}
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
-
-    def checksums(self) -> dict[str, str]:
-        return {key: hashlib.sha256(self.read(key)).hexdigest() for key in sorted(self.keys())}
-
-    def unsigned_get(self, key: str) -> int:
-        """The status of a plain GET of the object's address, as any browser could send."""
-        try:
-            with urllib.request.urlopen(f"{self.endpoint}/{self.name}/{key}") as answer:
-                return answer.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-
-@pytest.fixture(scope="session")
-def s3_server():
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-def new_bucket(endpoint: str) -> Bucket:
-    bucket = Bucket(endpoint, f"portal-media-{uuid.uuid4().hex[:12]}")
-    bucket.client.create_bucket(Bucket=bucket.name)
-    return bucket
 
 
 def use_bucket(settings, bucket: Bucket) -> None:
     """Point Django's default storage at ``bucket``, configured as the settings configure it
     from S3_BUCKET, S3_ENDPOINT_URL, S3_REGION and the two keys."""
     storage = portal_settings.media_storage(
-        bucket.name, bucket.endpoint, "us-east-1", KEYS["access_key"], KEYS["secret_key"]
+        bucket.name, bucket.endpoint, "us-east-1", S3_KEYS["access_key"], S3_KEYS["secret_key"]
     )
     settings.STORAGES = {**settings.STORAGES, "default": storage}
 

@@ -7,14 +7,8 @@ gunicorn with two workers, as `make run` starts it.
 """
 
 import datetime
-import os
-import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -25,8 +19,9 @@ from django.db import connection
 
 from memorials.models import Tribute
 from portal.limits import DatabaseLimitsCache, increment
-from tests.conftest import REPO, make_event
+from tests.conftest import make_event
 from tests.portal.test_settings import setting
+from tests.servers import Gunicorn, server_environment
 
 needs_database_limits = pytest.mark.skipif(
     not isinstance(caches["limits"], DatabaseLimitsCache),
@@ -100,12 +95,6 @@ def test_incrementing_a_missing_or_expired_key_is_an_error():
 # Two workers ----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def shared_database_url(tmp_path: Path) -> str:
     """A database the test and the server's processes all see, holding what the test wrote:
     on PostgreSQL the test database itself; on SQLite (whose test database is in this process's
@@ -125,96 +114,11 @@ def shared_database_url(tmp_path: Path) -> str:
     return f"postgres://{credentials}{host}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
-class Gunicorn:
-    """`make run`'s server: gunicorn with two workers, logging which worker answered what."""
-
-    def __init__(self, tmp_path: Path, database_url: str):
-        self.port = free_port()
-        self.log = tmp_path / "access.log"
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "0",
-            "PORTAL_VAR_DIR": str(tmp_path),
-            "LOG_LEVEL": "WARNING",
-        }
-        for name in ["REDIS_URL", "TRUSTED_PROXIES", "DEBUG"]:
-            environment.pop(name, None)
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                str(self.log),
-                "--access-logformat",
-                "%(p)s %(m)s %(U)s %(s)s",
-                "--log-level",
-                "warning",
-            ],
-            cwd=REPO,
-            env=environment,
-        )
-
-    def wait_until_up(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "gunicorn exited"
-            try:
-                if self.send(self.connect(), "GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not start")
-
-    def connect(self, source="127.0.0.1") -> socket.socket:
-        return socket.create_connection(
-            ("127.0.0.1", self.port), timeout=30, source_address=(source, 0)
-        )
-
-    @staticmethod
-    def send(sock, method, path, body="", cookie="") -> tuple[int, str]:
-        """One request on ``sock`` (sync workers close each connection); status and head."""
-        request = (
-            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n{body}"
-        )
-        with sock:
-            sock.sendall(request.encode())
-            response = b""
-            while chunk := sock.recv(65536):
-                response += chunk
-        head = response.split(b"\r\n\r\n", 1)[0].decode("latin1")
-        return int(head.split()[1]), head
-
-    def workers_of(self, method) -> list[str]:
-        """The pid of the worker that answered each ``method`` request, in order."""
-        for _ in range(50):  # the access log is written as the response goes out
-            lines = self.log.read_text().splitlines() if self.log.exists() else []
-            if lines and all(re.fullmatch(r"<\d+> \w+ \S+ \d+", line) for line in lines):
-                break
-            time.sleep(0.1)
-        return [line.split()[0] for line in lines if line.split()[1] == method]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 @needs_database_limits
 @pytest.mark.django_db(transaction=True)
 def test_two_gunicorn_workers_share_the_tribute_rate_limit(tmp_path):
     event = make_event()
-    server = Gunicorn(tmp_path, shared_database_url(tmp_path))
+    server = Gunicorn(tmp_path, server_environment(tmp_path, shared_database_url(tmp_path)))
     try:
         server.wait_until_up()
         token = "a" * 32  # a CSRF secret of the visitor's own: cookie and form agree
