@@ -1,10 +1,13 @@
 """The admin in the editor's language: chosen in its header, remembered, and complete."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 
+from portal.publishing import Status
 from tests.conftest import make_document
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +128,36 @@ def test_capitals_do_not_turn_english_i_into_dotted_capital_i(client):
     css = (settings.BASE_DIR / "static" / "css" / "admin.css").read_text()
     assert stylesheet.endswith("css/admin.css")
     assert re.search(r"html:lang\(az\) \*,[^{]*\{\s*text-transform: none !important;", css)
+
+
+# Times carry their zone ------------------------------------------------------------------------
+
+
+@time_machine.travel("2026-11-29 12:00Z", tick=False)
+@pytest.mark.parametrize(
+    "language, scheduled",
+    [
+        ("en", "Scheduled for 1 December 2026, 13:00 +04"),
+        ("az", "1 Dekabr 2026, 13:00 +04"),
+        ("ru", "1 декабря 2026 г. 13:00 +04"),
+    ],
+)
+def test_a_scheduled_publication_shows_its_time_zone(
+    publisher_client, settings, language, scheduled
+):
+    settings.TIME_ZONE = "Asia/Baku"
+    make_document(
+        title="Zeitplan statement",
+        status=Status.PUBLISHED,
+        published_at=datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC),
+    )
+    choose(publisher_client, language)
+    listing = page(publisher_client, "/admin/archive/document/")
+    assert scheduled in listing
+
+
+@time_machine.travel("2026-11-29 12:00Z", tick=False)
+def test_times_in_utc_say_so(publisher_client):
+    document = make_document(title="Zeitplan statement")
+    history = page(publisher_client, f"/admin/archive/document/{document.pk}/history/")
+    assert "29 November 2026, 12:00 UTC" in history
