@@ -22,6 +22,7 @@ from portal.admin import (
     TranslatedTextsAdmin,
     WorkflowAdmin,
 )
+from portal.admin_search import NameSearchAdmin
 
 from . import geo
 from .checks import check_document, documents_by_claim
@@ -42,7 +43,7 @@ NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
 
 @admin.register(Place)
-class PlaceAdmin(TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
+class PlaceAdmin(NameSearchAdmin, TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "variant_list"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -84,7 +85,7 @@ class FigureInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TranslatedTextsAdmin, WorkflowAdmin):
+class EventAdmin(NameSearchAdmin, TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "dates_display", "date_precision", "publication"]
     list_filter = [PublicationFilter, "date_precision", "places"]
     search_fields = ["name", "alternative_names", "description", "slug"]
@@ -106,7 +107,7 @@ class EventAdmin(TranslatedTextsAdmin, WorkflowAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
+class PersonAdmin(NameSearchAdmin, TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
     list_display = ["name", "event", "death_display", "age", "place", "publication"]
     list_filter = [PublicationFilter, "event"]
     list_select_related = ["event", "place"]
@@ -144,7 +145,7 @@ class PersonAdmin(TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(TranslatedTextsAdmin, WorkflowAdmin):
+class CommemorationAdmin(NameSearchAdmin, TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "event", "date_display", "kind", "place", "publication"]
     list_filter = [PublicationFilter, "kind", "event"]
     list_select_related = ["event", "place"]
