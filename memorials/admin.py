@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
@@ -262,17 +263,21 @@ class TributeAdmin(ModeratedAdmin):
     ]
     actions = ["approve", "reject"]
 
-    def _moderate(self, request, queryset, state, verb):
+    def _moderate(self, request, queryset, state):
         changed = self.decide(request, queryset, state)
-        self.message_user(request, f"{changed} tribute(s) {verb}.", messages.SUCCESS)
+        if state == Tribute.State.APPROVED:
+            done = ngettext("%(count)d tribute approved.", "%(count)d tributes approved.", changed)
+        else:
+            done = ngettext("%(count)d tribute rejected.", "%(count)d tributes rejected.", changed)
+        self.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
     @admin.action(description=_("Approve the selected tributes"))
     def approve(self, request, queryset):
-        self._moderate(request, queryset, Tribute.State.APPROVED, "approved")
+        self._moderate(request, queryset, Tribute.State.APPROVED)
 
     @admin.action(description=_("Reject the selected tributes"))
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Tribute.State.REJECTED, "rejected")
+        self._moderate(request, queryset, Tribute.State.REJECTED)
 
 
 # Documents: the archive's admin, plus what memorials know about them. The archive app stays

@@ -31,6 +31,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from . import jobs, throttling
+from .fixtures import outcome_label
 from .models import Job, SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 from .text import control_character_problem, normalize_line_ends
@@ -826,7 +827,7 @@ class JobAdmin(admin.ModelAdmin):
                     (
                         row.get("source", ""),
                         row.get("place", ""),
-                        row.get("outcome", ""),
+                        outcome_label(row.get("outcome", "")),
                         row.get("item", ""),
                         row.get("reason", ""),
                     )
