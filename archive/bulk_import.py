@@ -79,9 +79,11 @@ def import_files(
 def _skip_reason(name: str, data: bytes) -> str:
     """Why the import leaves a file aside, named in its report; "" for a file it reads."""
     if not name.lower().endswith((".txt", ".json")) and not file_importer(name):
-        endings = ", ".join([".txt", ".json", *file_importer_endings()])
-        return gettext("not a file of a kind the import reads (%(endings)s): not imported") % {
-            "endings": endings
+        others = file_importer_endings()
+        if not others:
+            return gettext("neither a .txt nor a .json file: not imported")
+        return gettext("neither a .txt nor a .json file (nor %(endings)s): not imported") % {
+            "endings": ", ".join(others)
         }
     if not data:
         return gettext("the file is empty: not imported")
