@@ -229,16 +229,18 @@ def _refused(item, existing, user) -> str:
         return gettext("you may not change %(names)s") % {"names": opts.verbose_name_plural}
     if isinstance(item, Publishable) and not can_publish(user, type(item)):
         if item.status not in EDITOR_STATUSES:
-            return gettext("only a publisher can import an item with the status “%(status)s”") % {
-                "status": item.get_status_display()
+            return gettext("only a publisher can import a %(status)s item") % {
+                "status": item.get_status_display().lower()
             }
         if existing is not None and existing.status not in EDITOR_STATUSES:
-            return "only a publisher can change a published or withdrawn item"
+            return gettext("only a publisher can change a published or withdrawn item")
     if not isinstance(item, Publishable) and not may_change_shown(user):
         if existing is not None and existing.is_public:
-            return "public pages show this record: only a publisher can change it"
+            return gettext("public pages show this record: only a publisher can change it")
         if item.is_public:
-            return "public pages would show this record at once: only a publisher can import it"
+            return gettext(
+                "public pages would show this record at once: only a publisher can import it"
+            )
     return ""
 
 
