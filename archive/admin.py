@@ -27,6 +27,7 @@ from portal.admin import (
     TranslatedTextsAdmin,
     WorkflowAdmin,
 )
+from portal.admin_search import NameSearchAdmin
 from portal.publishing import Status
 from portal.text import normalize_line_ends
 
@@ -73,7 +74,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ShownRecordAdmin, HistoryAdmin):
+class OrganizationAdmin(NameSearchAdmin, ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "short_name", "kind", "country", "document_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "name_variants", "slug"]
@@ -304,7 +305,7 @@ class DocumentForm(EditTokenForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(TranslatedTextsAdmin, WorkflowAdmin):
+class DocumentAdmin(NameSearchAdmin, TranslatedTextsAdmin, WorkflowAdmin):
     form = DocumentForm
     list_display = ["title", "issuer_name", "issued_on", "kind", "language", "publication"]
     list_filter = ["kind", "issuer", IssuedYearFilter, "language", PublicationFilter, TagFilter]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ArchiveConfig(AppConfig):
     name = "archive"
-    verbose_name = "Archive"
+    verbose_name = _("Archive")
 
     def ready(self):
         from portal import content

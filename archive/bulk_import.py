@@ -8,6 +8,7 @@ refer to.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from portal.fixtures import (
     Outcome,
@@ -78,8 +79,12 @@ def import_files(
 def _skip_reason(name: str, data: bytes) -> str:
     """Why the import leaves a file aside, named in its report; "" for a file it reads."""
     if not name.lower().endswith((".txt", ".json")) and not file_importer(name):
-        others = "".join(f" nor {ending}" for ending in file_importer_endings())
-        return f"neither a .txt nor a .json file{others}: not imported"
+        others = file_importer_endings()
+        if not others:
+            return gettext("neither a .txt nor a .json file: not imported")
+        return gettext("neither a .txt nor a .json file (nor %(endings)s): not imported") % {
+            "endings": ", ".join(others)
+        }
     if not data:
-        return "the file is empty: not imported"
+        return gettext("the file is empty: not imported")
     return ""

@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.functions import ExtractYear, Greatest
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -247,7 +249,8 @@ class Document(CleanText, TranslatedTexts, Publishable):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.issued_on:%d %B %Y})"
+        # In the reader's language (the admin's): "Statement (21 January 2008)".
+        return f"{self.title} ({formats.date_format(self.issued_on, 'DATE_FORMAT')})"
 
     def get_absolute_url(self):
         return reverse("archive:document", kwargs={"year": self.issued_on.year, "slug": self.slug})
@@ -567,4 +570,7 @@ class ScanPage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.attachment} p. {self.number}"
+        return gettext("%(attachment)s, page %(number)s") % {
+            "attachment": self.attachment,
+            "number": self.number,
+        }

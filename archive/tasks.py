@@ -14,15 +14,17 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import jobs
 
 from . import iiif
 from .bulk_import import import_files
+from .importer import Outcome
 from .models import Attachment, Document, ScanPage
 
-GONE = "nothing to do: the attachment was deleted since"
+GONE = _("nothing to do: the attachment was deleted since")
 
 
 @jobs.job("renditions", title=_("Display sizes of an image"))
@@ -30,21 +32,21 @@ def make_renditions(job, attachment: int) -> str:
     """The display sizes an image lacks, made from its stored original."""
     stored = Attachment.objects.filter(pk=attachment).first()
     if stored is None:
-        return GONE
+        return str(GONE)
     made = stored.make_renditions()  # the slow part, outside any transaction
     if not made:
-        return "nothing to do: every size exists"
+        return gettext("nothing to do: every size exists")
     with transaction.atomic():
         current = Attachment.objects.select_for_update().filter(pk=attachment).first()
         if current is None:
-            return GONE
+            return str(GONE)
         if current.checksum != stored.checksum:
             # Another file was saved meanwhile: its own job makes its sizes.
-            return "nothing to do: the file was replaced since"
+            return gettext("nothing to do: the file was replaced since")
         for name in made:
             setattr(current, name, getattr(stored, name))
         current.save(update_fields=made)
-    return f"{len(made)} sizes made"
+    return ngettext("%(count)d size made", "%(count)d sizes made", len(made)) % {"count": len(made)}
 
 
 @jobs.job("scan_pages", title=_("Pages of a scan (IIIF)"))
@@ -52,12 +54,14 @@ def make_scan_pages(job, attachment: int) -> str:
     """A scan's pages and their IIIF tiles (archive/iiif.py); none for what is no scan."""
     stored = Attachment.objects.filter(pk=attachment).first()
     if stored is None:
-        return GONE
+        return str(GONE)
     pages = iiif.make_scan_pages(stored)
     job.done_steps = job.total_steps = len(pages)
     if not pages:
-        return "no pages: not a scan"
-    return f"{len(pages)} pages made"
+        return gettext("no pages: not a scan")
+    return ngettext("%(count)d page made", "%(count)d pages made", len(pages)) % {
+        "count": len(pages)
+    }
 
 
 def queue_attachment_work(attachment, *, user=None, scan_changed: bool) -> list:
@@ -107,7 +111,9 @@ def run_import(job, files: list, language: str, date_order: str = "") -> str:
         params={"files": [[name, ""] for name, _data in files], "language": language}
     )
     counts = collections.Counter(str(row.outcome) for row in rows)
-    return ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
+    return ", ".join(
+        f"{count} {Outcome(outcome).label}" for outcome, count in sorted(counts.items())
+    )
 
 
 # Source links ------------------------------------------------------------------------------
@@ -151,20 +157,25 @@ def check_source_link(job, document: int) -> str:
     404 Not Found"), a server that does not answer is tried again, then a failure."""
     stored = Document.objects.filter(pk=document).only("source_url").first()
     if stored is None:
-        return "nothing to do: the document was deleted since"
+        return gettext("nothing to do: the document was deleted since")
     url = stored.source_url
     if not url:
-        return "no source link to check"
+        return gettext("no source link to check")
     if not url.lower().startswith(("http://", "https://")):
-        return "broken: not an http(s) address"
+        return gettext("broken: not an http(s) address")
     status, reason, final = link_status(url)
     job.result = {"url": url, "status": status, "final_url": final}
     if status >= 500 or status == 429:
         raise SourceUnreachable(f"{url} answered {status} {reason}")
     if status >= 400:
-        return f"broken: {status} {reason}"
-    moved = f", moved to {final}" if final and final != url else ""
-    return f"works: {status} {reason}{moved}"
+        return gettext("broken: %(status)s %(reason)s") % {"status": status, "reason": reason}
+    if final and final != url:
+        return gettext("works: %(status)s %(reason)s, moved to %(address)s") % {
+            "status": status,
+            "reason": reason,
+            "address": final,
+        }
+    return gettext("works: %(status)s %(reason)s") % {"status": status, "reason": reason}
 
 
 def queue_link_checks(documents, *, user=None) -> list:

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 import portal.converters  # noqa: F401 -- registers the <year:…> converter used below
 from archive import api as archive_api
@@ -12,6 +13,7 @@ from memorials import geo as memorials_geo
 from memorials.feeds import CommemorationsFeed
 from portal import freshness
 from portal.admin import ThrottledAdminLoginForm
+from portal.admin_language import choose_language
 from portal.api import open_to_every_origin
 from portal.sitemaps import section as sitemap_section
 
@@ -19,9 +21,9 @@ from . import oai, views
 from .sitemaps import SITEMAPS
 
 admin.site.login_form = ThrottledAdminLoginForm
-admin.site.site_header = "Commemoration portal — editors"
-admin.site.site_title = "Commemoration portal"
-admin.site.index_title = "Archive and memorials"
+admin.site.site_header = _("Commemoration portal — editors")
+admin.site.site_title = _("Commemoration portal")
+admin.site.index_title = _("Archive and memorials")
 
 # Pages for people, in each interface language: English at the root, /az/…, /ru/….
 urlpatterns = i18n_patterns(
@@ -69,5 +71,6 @@ urlpatterns += [
     path("api/places.geojson", memorials_geo.places_geojson, name="api-places-geojson"),
     path("media/<path:path>", archive_views.attachment_file, name="attachment-file"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/language/", choose_language, name="admin-language"),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from archive.admin import URL_FIELDS_ASSUME_HTTPS, AttachmentInline
 from archive.admin import DocumentAdmin as ArchiveDocumentAdmin
@@ -22,6 +23,7 @@ from portal.admin import (
     TranslatedTextsAdmin,
     WorkflowAdmin,
 )
+from portal.admin_search import NameSearchAdmin
 
 from . import geo
 from .checks import check_document, documents_by_claim
@@ -42,7 +44,7 @@ NAMES_IN_LANGUAGES = _("Name in the interface languages")
 
 
 @admin.register(Place)
-class PlaceAdmin(TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
+class PlaceAdmin(NameSearchAdmin, TranslatedTextsAdmin, ShownRecordAdmin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "variant_list"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -84,7 +86,7 @@ class FigureInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TranslatedTextsAdmin, WorkflowAdmin):
+class EventAdmin(NameSearchAdmin, TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "dates_display", "date_precision", "publication"]
     list_filter = [PublicationFilter, "date_precision", "places"]
     search_fields = ["name", "alternative_names", "description", "slug"]
@@ -106,7 +108,7 @@ class EventAdmin(TranslatedTextsAdmin, WorkflowAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
+class PersonAdmin(NameSearchAdmin, TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
     list_display = ["name", "event", "death_display", "age", "place", "publication"]
     list_filter = [PublicationFilter, "event"]
     list_select_related = ["event", "place"]
@@ -144,7 +146,7 @@ class PersonAdmin(TranslatedTextsAdmin, PersonPageAdmin, WorkflowAdmin):
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(TranslatedTextsAdmin, WorkflowAdmin):
+class CommemorationAdmin(NameSearchAdmin, TranslatedTextsAdmin, WorkflowAdmin):
     list_display = ["name", "event", "date_display", "kind", "place", "publication"]
     list_filter = [PublicationFilter, "kind", "event"]
     list_select_related = ["event", "place"]
@@ -261,17 +263,21 @@ class TributeAdmin(ModeratedAdmin):
     ]
     actions = ["approve", "reject"]
 
-    def _moderate(self, request, queryset, state, verb):
+    def _moderate(self, request, queryset, state):
         changed = self.decide(request, queryset, state)
-        self.message_user(request, f"{changed} tribute(s) {verb}.", messages.SUCCESS)
+        if state == Tribute.State.APPROVED:
+            done = ngettext("%(count)d tribute approved.", "%(count)d tributes approved.", changed)
+        else:
+            done = ngettext("%(count)d tribute rejected.", "%(count)d tributes rejected.", changed)
+        self.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
     @admin.action(description=_("Approve the selected tributes"))
     def approve(self, request, queryset):
-        self._moderate(request, queryset, Tribute.State.APPROVED, "approved")
+        self._moderate(request, queryset, Tribute.State.APPROVED)
 
     @admin.action(description=_("Reject the selected tributes"))
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Tribute.State.REJECTED, "rejected")
+        self._moderate(request, queryset, Tribute.State.REJECTED)
 
 
 # Documents: the archive's admin, plus what memorials know about them. The archive app stays

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class MemorialsConfig(AppConfig):
     name = "memorials"
-    verbose_name = "Memorials"
+    verbose_name = _("Memorials")
 
     def ready(self):
         from portal import content

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -901,7 +902,10 @@ class Tribute(CleanText, Moderated):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} from {self.name or 'an anonymous visitor'}"
+        return gettext("%(kind)s from %(name)s") % {
+            "kind": self.get_kind_display(),
+            "name": self.name or gettext("an anonymous visitor"),
+        }
 
     def clean(self):
         # A visitor's text may not reorder the page around it (right-to-left overrides).
@@ -962,7 +966,11 @@ class PersonRelation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.relative} ({self.get_kind_display()} of {self.person})"
+        return gettext("%(relative)s (%(kind)s of %(person)s)") % {
+            "relative": self.relative,
+            "kind": self.get_kind_display(),
+            "person": self.person,
+        }
 
     @classmethod
     def reverse_kind(cls, kind: str) -> str:
@@ -989,7 +997,10 @@ class NameMention(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.spelling} in {self.document}"
+        return gettext("%(spelling)s in %(document)s") % {
+            "spelling": self.spelling,
+            "document": self.document,
+        }
 
 
 class VisitorSubmission(CleanText, Moderated):
@@ -1074,7 +1085,7 @@ class Testimony(VisitorSubmission):
         ]
 
     def __str__(self):
-        return f"Testimony from {self.shown_name}"
+        return gettext("Testimony from %(name)s") % {"name": self.shown_name}
 
 
 class CorrectionRequest(VisitorSubmission):
@@ -1087,4 +1098,4 @@ class CorrectionRequest(VisitorSubmission):
         constraints = [one_subject("correctionrequest")]
 
     def __str__(self):
-        return f"Correction request from {self.shown_name}"
+        return gettext("Correction request from %(name)s") % {"name": self.shown_name}

@@ -422,18 +422,30 @@ def import_register(
     need the permission to add or change people, and only a publisher may ``publish`` or
     change a published person. ``default_event``: the slug of the event of rows without one."""
     if publish and user is not None and not can_publish(user, Person):
-        reason = "only a publisher may publish people: import them as drafts"
+        reason = gettext("only a publisher may publish people: import them as drafts")
         return [Row(name, "", Outcome.FAILED, reason=reason)]
     if default_event and not Event.objects.filter(slug=default_event).exists():
-        return [Row(name, "", Outcome.FAILED, reason=f"there is no event “{default_event}”")]
+        return [
+            Row(
+                name,
+                "",
+                Outcome.FAILED,
+                reason=gettext("there is no event “%(slug)s”") % {"slug": default_event},
+            )
+        ]
     try:
         table = read_table(name, data)
     except RegisterError as error:
-        place = f"row {error.row}" if error.row else ""
+        place = row_place(error.row) if error.row else ""
         return [Row(name, place, Outcome.FAILED, reason=error.reason)]
     if not table.rows:
         return [
-            Row(name, "", Outcome.SKIPPED, reason="the file names no people: nothing to import")
+            Row(
+                name,
+                "",
+                Outcome.SKIPPED,
+                reason=gettext("the file names no people: nothing to import"),
+            )
         ]
     checked = check_rows(table, user=user, publish=publish, default_event=default_event)
     failed = any(entry.outcome == Outcome.FAILED for entry in checked)
@@ -443,7 +455,7 @@ def import_register(
         for entry in checked:
             if entry.outcome != Outcome.FAILED:
                 entry.outcome = Outcome.SKIPPED
-                entry.reason = "not imported, because of the errors in this file"
+                entry.reason = gettext("not imported, because of the errors in this file")
     rows = []
     for entry in checked:
         person = entry.person
@@ -451,8 +463,13 @@ def import_register(
         link = ""
         if person is not None and person.pk is not None and not failed:
             link = admin_url(person)
-        rows.append(Row(name, f"row {entry.number}", entry.outcome, shown, entry.reason, link))
+        rows.append(Row(name, row_place(entry.number), entry.outcome, shown, entry.reason, link))
     return rows
+
+
+def row_place(number: int) -> str:
+    """Where in the file a report's line is: "row 12"."""
+    return gettext("row %(number)s") % {"number": number}
 
 
 def _write(name: str, checked: list[Checked]) -> bool:
@@ -468,7 +485,8 @@ def _write(name: str, checked: list[Checked]) -> bool:
                     ) % {"file": name}
                     saving.person.save()
     except DatabaseError as error:
-        saving.outcome, saving.reason = Outcome.FAILED, f"could not be saved: {error}"
+        saving.outcome = Outcome.FAILED
+        saving.reason = gettext("could not be saved: %(error)s") % {"error": error}
         return False
     return True
 
@@ -488,8 +506,11 @@ def check_rows(table: Table, *, user=None, publish=False, default_event="") -> l
         if values.key:
             if values.key in first_row_of:
                 entry.problems.append(
-                    f"row {first_row_of[values.key]} is the same person (“{values.key}”): "
-                    "give each person a slug of their own in a “slug” column"
+                    gettext(
+                        "row %(row)s is the same person (“%(slug)s”): give each person a slug "
+                        "of their own in a “slug” column"
+                    )
+                    % {"row": first_row_of[values.key], "slug": values.key}
                 )
             else:
                 first_row_of[values.key] = number
@@ -515,7 +536,7 @@ def _parse(cells: dict[str, str]) -> Parsed:
     values = Parsed(cells)
     name = cells.get("name", "")
     if not name:
-        values.problems.append("the name is missing")
+        values.problems.append(gettext("the name is missing"))
     for column, attribute in [("birth_date", "birth"), ("death_date", "death")]:
         if cells.get(column):
             try:
@@ -526,7 +547,9 @@ def _parse(cells: dict[str, str]) -> Parsed:
         try:
             values.age = int(cells["age"])
         except ValueError:
-            values.problems.append(f"age: “{cells['age']}” is not a whole number")
+            values.problems.append(
+                gettext("age: “%(age)s” is not a whole number") % {"age": cells["age"]}
+            )
     if cells.get("slug"):
         values.key = cells["slug"]
     elif name and not values.problems:
@@ -534,7 +557,9 @@ def _parse(cells: dict[str, str]) -> Parsed:
         death = dates.iso_partial(*values.death) if values.death else ""
         values.key = derived_slug(name, birth, death)
         if not values.key:
-            values.problems.append("the name gives no slug: give the person one in a “slug” column")
+            values.problems.append(
+                gettext("the name gives no slug: give the person one in a “slug” column")
+            )
     return values
 
 

@@ -32,6 +32,7 @@ from taggit.models import Tag
 
 from . import jobs, throttling
 from .correction_admin import CorrectionsAdmin, correcting
+from .fixtures import outcome_label
 from .models import Job, SearchEntry, SearchEntryTag
 from .publishing import EDITOR_STATUSES, Status, allowed_statuses, can_publish, may_change_shown
 from .revisions import RestoreKeepsPublication, RevisionsAdmin, relation_changes, versions_of
@@ -887,7 +888,7 @@ class JobAdmin(admin.ModelAdmin):
                     (
                         row.get("source", ""),
                         row.get("place", ""),
-                        row.get("outcome", ""),
+                        outcome_label(row.get("outcome", "")),
                         row.get("item", ""),
                         row.get("reason", ""),
                     )

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from . import content, revisions
 from .publishing import EDITOR_STATUSES, Publishable, can_publish, may_change_shown
@@ -37,6 +37,39 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"  # fixtures only: a good object in a file with errors
     FAILED = "failed"
+
+    @property
+    def label(self):
+        """What happened, in the editor's language (the value is what reports store)."""
+        return _OUTCOME_LABELS[self]
+
+    @property
+    def label_in_dry_run(self):
+        """What would happen."""
+        return _OUTCOME_LABELS_IN_DRY_RUN.get(self, _OUTCOME_LABELS[self])
+
+
+_OUTCOME_LABELS = {
+    Outcome.CREATED: pgettext_lazy("import outcome", "created"),
+    Outcome.UPDATED: pgettext_lazy("import outcome", "updated"),
+    Outcome.UNCHANGED: pgettext_lazy("import outcome", "unchanged"),
+    Outcome.SKIPPED: pgettext_lazy("import outcome", "skipped"),
+    Outcome.FAILED: pgettext_lazy("import outcome", "failed"),
+}
+_OUTCOME_LABELS_IN_DRY_RUN = {
+    Outcome.CREATED: gettext_lazy("would be created"),
+    Outcome.UPDATED: gettext_lazy("would be updated"),
+    Outcome.UNCHANGED: gettext_lazy("would be unchanged"),
+    Outcome.SKIPPED: gettext_lazy("would be skipped"),
+}
+
+
+def outcome_label(value: str):
+    """The label of an outcome stored in a job's report; an unknown value as it is."""
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return value
 
 
 @dataclass
@@ -110,15 +143,27 @@ def import_fixture(name: str, data: bytes, *, user) -> list[Row]:
         text = data.decode("utf-8-sig")
         lines = _object_lines(text)
     except UnicodeDecodeError:
-        return [Row(name, "", Outcome.FAILED, reason="the file is not UTF-8 text")]
+        return [Row(name, "", Outcome.FAILED, reason=gettext("the file is not UTF-8 text"))]
     except json.JSONDecodeError as error:
         place = f"line {error.lineno}, column {error.colno}"
-        return [Row(name, place, Outcome.FAILED, reason=f"not valid JSON: {error.msg}")]
+        return [
+            Row(
+                name,
+                place,
+                Outcome.FAILED,
+                reason=gettext("not valid JSON: %(error)s") % {"error": error.msg},
+            )
+        ]
     except ValueError as error:
         return [Row(name, "line 1", Outcome.FAILED, reason=str(error))]
 
     def place(index):
-        return f"line {lines[index]}, object {index + 1}" if index < len(lines) else ""
+        if index >= len(lines):
+            return ""
+        return gettext("line %(line)s, object %(number)s") % {
+            "line": lines[index],
+            "number": index + 1,
+        }
 
     rows = []
     with transaction.atomic():
@@ -140,7 +185,7 @@ def import_fixture(name: str, data: bytes, *, user) -> list[Row]:
             for row in rows:
                 if row.outcome != Outcome.FAILED:
                     row.outcome = Outcome.SKIPPED
-                    row.reason = "not imported, because of the errors in this file"
+                    row.reason = gettext("not imported, because of the errors in this file")
     return rows
 
 
@@ -181,19 +226,23 @@ def _import_object(name, place, deserialized, user) -> Row:
 def _refused(item, existing, user) -> str:
     opts = item._meta
     if existing is None and not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
-        return f"you may not add {opts.verbose_name_plural}"
+        return gettext("you may not add %(names)s") % {"names": opts.verbose_name_plural}
     if existing is not None and not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-        return f"you may not change {opts.verbose_name_plural}"
+        return gettext("you may not change %(names)s") % {"names": opts.verbose_name_plural}
     if isinstance(item, Publishable) and not can_publish(user, type(item)):
         if item.status not in EDITOR_STATUSES:
-            return f"only a publisher can import a {item.get_status_display().lower()} item"
+            return gettext("only a publisher can import a %(status)s item") % {
+                "status": item.get_status_display().lower()
+            }
         if existing is not None and existing.status not in EDITOR_STATUSES:
-            return "only a publisher can change a published or withdrawn item"
+            return gettext("only a publisher can change a published or withdrawn item")
     if not isinstance(item, Publishable) and not may_change_shown(user):
         if existing is not None and existing.is_public:
-            return "public pages show this record: only a publisher can change it"
+            return gettext("public pages show this record: only a publisher can change it")
         if item.is_public:
-            return "public pages would show this record at once: only a publisher can import it"
+            return gettext(
+                "public pages would show this record at once: only a publisher can import it"
+            )
     return ""
 
 

@@ -46,8 +46,8 @@ class SearchEntry(models.Model):
     objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "search entry"
-        verbose_name_plural = "search entries"
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
@@ -213,8 +213,8 @@ class OldAddress(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "old address"
-        verbose_name_plural = "old addresses"
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
 
     def __str__(self):
         return f"{self.path} → {self.key}"

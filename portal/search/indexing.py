@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import dates, freshness, jobs
@@ -267,8 +268,11 @@ def _index_all(job, items: dict[str, list]) -> int:
 
 @jobs.job("reindex", title=_("Search index: items again"))
 def reindex_items(job, items):
-    done = _index_all(job, items)
-    return f"{done} items indexed"
+    return _indexed(_index_all(job, items))
+
+
+def _indexed(done: int) -> str:
+    return ngettext("%(count)d item indexed", "%(count)d items indexed", done) % {"count": done}
 
 
 @jobs.job("reindex_dependents", title=_("Search index: what depends on a change"))
@@ -276,12 +280,11 @@ def reindex_dependents(job, source):
     label, _colon, pk = source.rpartition(":")
     instance = apps.get_model(label)._default_manager.filter(pk=pk).first()
     if instance is None:
-        return "nothing to do: the item was deleted since"
+        return gettext("nothing to do: the item was deleted since")
     items = _keys_by_model(
         (type(dependent), dependent.pk) for dependent in instance.search_dependents()
     )
-    done = _index_all(job, items)
-    return f"{done} items indexed"
+    return _indexed(_index_all(job, items))
 
 
 def _deleting(sender, instance, **kwargs):

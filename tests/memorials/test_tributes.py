@@ -140,6 +140,6 @@ def test_bulk_reject_in_the_admin(admin_client, client, event):
     response = admin_client.post(
         "/admin/memorials/tribute/", {"action": "reject", "_selected_action": ids}, follow=True
     )
-    assert "2 tribute(s) rejected." in response.content.decode()
+    assert "2 tributes rejected." in response.content.decode()
     assert set(Tribute.objects.values_list("state", flat=True)) == {"rejected"}
     assert admin_client.get("/admin/memorials/tribute/?state__exact=rejected").status_code == 200

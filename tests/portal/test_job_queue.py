@@ -154,7 +154,7 @@ def test_a_scan_gets_its_pages_from_a_job(editor_client, draft, media_root):
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     job = Job.objects.get(kind="scan_pages")
-    assert job.state == Job.State.DONE and job.message == "1 pages made"
+    assert job.state == Job.State.DONE and job.message == "1 page made"
     assert ScanPage.objects.get(attachment=attachment).identifier == attachment.checksum
     assert any(
         message.startswith("Done: Scan pages of “scan.png”") for message in job_messages(response)
