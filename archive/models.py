@@ -296,6 +296,11 @@ class Document(CleanText, TranslatedTexts, Publishable):
             kwargs["update_fields"] = {*kwargs["update_fields"], "checksum"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def indexing_queryset(cls, documents):
+        """What a whole index's rebuild reads with each document (portal/search/indexing.py)."""
+        return documents.select_related("issuer").prefetch_related("tags")
+
     def search_data(self) -> SearchData | None:
         if not self.is_released:
             return None

@@ -316,6 +316,11 @@ class Event(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
             return f"{start} – {end}"
         return start
 
+    @classmethod
+    def indexing_queryset(cls, events):
+        """What a whole index's rebuild reads with each event (portal/search/indexing.py)."""
+        return events.prefetch_related("places", "tags")
+
     def search_data(self) -> SearchData | None:
         if not self.is_released:
             return None
@@ -477,6 +482,11 @@ class Person(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
     def variants(self) -> list[str]:
         return split_lines(self.name_variants)
 
+    @classmethod
+    def indexing_queryset(cls, people):
+        """What a whole index's rebuild reads with each person (portal/search/indexing.py)."""
+        return people.select_related("event", "place")
+
     def search_data(self) -> SearchData | None:
         if not self.is_released:
             return None
@@ -637,6 +647,12 @@ class Commemoration(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
 
     def get_absolute_url(self):
         return f"{self.event.get_absolute_url()}#commemoration-{self.slug}"
+
+    @classmethod
+    def indexing_queryset(cls, commemorations):
+        """What a whole index's rebuild reads with each commemoration
+        (portal/search/indexing.py)."""
+        return commemorations.select_related("event", "place")
 
     def search_data(self) -> SearchData | None:
         if not self.is_released:

@@ -89,8 +89,17 @@ def index(instance) -> SearchEntry | None:
     if data is None:
         SearchEntry.objects.filter(key=key).delete()
         return None
+    with transaction.atomic():
+        entry, _created = SearchEntry.objects.update_or_create(key=key, defaults=_values(data))
+        entry.tags.all().delete()
+        SearchEntryTag.objects.bulk_create(_tag_rows(entry, data))
+    return entry
+
+
+def _values(data: SearchData) -> dict:
+    """An entry's columns, from what its item gives."""
     names = " ".join(data.names)
-    values = {
+    return {
         "kind": data.kind,
         "title": data.title[:500],
         "url": data.url,
@@ -105,16 +114,12 @@ def index(instance) -> SearchEntry | None:
         "folded_text": fold(data.text),
         "public_from": data.public_from,
     }
-    with transaction.atomic():
-        entry, _created = SearchEntry.objects.update_or_create(key=key, defaults=values)
-        entry.tags.all().delete()
-        SearchEntryTag.objects.bulk_create(
-            [
-                SearchEntryTag(entry=entry, slug=slug, name=name)
-                for slug, name in dict(data.tags).items()
-            ]
-        )
-    return entry
+
+
+def _tag_rows(entry, data: SearchData) -> list[SearchEntryTag]:
+    return [
+        SearchEntryTag(entry=entry, slug=slug, name=name) for slug, name in dict(data.tags).items()
+    ]
 
 
 def unindex(instance):
@@ -127,25 +132,31 @@ def record_spellings(key: str, spellings) -> None:
     """Keep the spellings of one item's name: ``spellings`` is (names, public_from), or None
     when they must widen no query. A name written one way only widens nothing."""
     NameSpelling.objects.filter(key=key).delete()
+    # A save and a worker's job may index one item at once: the same rows are written once.
+    NameSpelling.objects.bulk_create(_spelling_rows(key, spellings), ignore_conflicts=True)
+
+
+def _spelling_rows(key: str, spellings) -> list[NameSpelling]:
     if spellings is None:
-        return
+        return []
     names, public_from = spellings
     phrases = {" ".join(words(name))[:200] for name in names} - {""}
-    if len(phrases) > 1:
-        # A save and a worker's job may index one item at once: the same rows are written once.
-        NameSpelling.objects.bulk_create(
-            [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases],
-            ignore_conflicts=True,
-        )
+    if len(phrases) < 2:
+        return []
+    return [NameSpelling(key=key, phrase=phrase, public_from=public_from) for phrase in phrases]
 
 
 def record_words(instance, spellings) -> None:
     """Keep the words of one item's names with their keys (portal/search/sounds.py), so a
     name is found however it is typed; ``spellings`` as for ``record_spellings``."""
-    model = instance._meta.label_lower
-    NameWord.objects.filter(model=model, object_id=instance.pk).delete()
+    NameWord.objects.filter(model=instance._meta.label_lower, object_id=instance.pk).delete()
+    # As for the spellings: indexed by a save and a job at once, the rows are written once.
+    NameWord.objects.bulk_create(_word_rows(instance, spellings), ignore_conflicts=True)
+
+
+def _word_rows(instance, spellings) -> list[NameWord]:
     if spellings is None:
-        return
+        return []
     names, public_from = spellings
     rows = {}
     for name in names:
@@ -153,20 +164,18 @@ def record_words(instance, spellings) -> None:
             word, spelling, sound = sounds.keys(token)
             if word and sound and len(word) <= 100:
                 rows.setdefault(word, (spelling[:100], sound[:100]))
-    NameWord.objects.bulk_create(
-        [
-            NameWord(
-                model=model,
-                object_id=instance.pk,
-                word=word,
-                spelling=spelling,
-                sound=sound,
-                public_from=public_from,
-            )
-            for word, (spelling, sound) in rows.items()
-        ],
-        ignore_conflicts=True,  # as for the spellings: indexed by a save and a job at once
-    )
+    model = instance._meta.label_lower
+    return [
+        NameWord(
+            model=model,
+            object_id=instance.pk,
+            word=word,
+            spelling=spelling,
+            sound=sound,
+            public_from=public_from,
+        )
+        for word, (spelling, sound) in rows.items()
+    ]
 
 
 _deferred: ContextVar[dict | None] = ContextVar("search_deferred", default=None)
@@ -316,17 +325,62 @@ def connect_tag_signals():
 
 
 def rebuild(stdout=None) -> dict[str, int]:
-    """Empty the index and write every public item again. Returns counts by model."""
+    """Empty the index and write every public item again. Returns counts by model.
+
+    Items are read in chunks, with what their entries show read alongside
+    (``indexing_queryset``, a model's own classmethod when it has one), and each chunk's
+    entries, tags, spellings and words are written in one insert each: the same rows as
+    indexing each item on its own, many times faster for a whole archive."""
     counts = {}
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         NameSpelling.objects.all().delete()
         NameWord.objects.all().delete()
         for model in _registry:
-            written = 0
-            for instance in model._default_manager.all().iterator(chunk_size=500):
-                if index(instance) is not None:
-                    written += 1
-            counts[model._meta.label] = written
+            counts[model._meta.label] = sum(
+                _index_chunk(model, chunk) for chunk in _chunks(_indexing_queryset(model))
+            )
         freshness.touch()  # cached search pages were built on the old index
     return counts
+
+
+REBUILD_CHUNK = 500
+
+
+def _indexing_queryset(model):
+    queryset = model._default_manager.order_by("pk")
+    prepare = getattr(model, "indexing_queryset", None)
+    return prepare(queryset) if prepare else queryset
+
+
+def _chunks(queryset):
+    chunk = []
+    for instance in queryset.iterator(chunk_size=REBUILD_CHUNK):
+        chunk.append(instance)
+        if len(chunk) == REBUILD_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _index_chunk(model, instances) -> int:
+    """Index items that have no entry yet (``rebuild``); returns how many are public."""
+    entries, tags, spellings, name_words = [], {}, [], []
+    for instance in instances:
+        key = entry_key(instance)
+        if model in _named:
+            names = instance.name_spellings()
+            spellings += _spelling_rows(key, names)
+            name_words += _word_rows(instance, names)
+        data = instance.search_data()
+        if data is not None:
+            entries.append(SearchEntry(key=key, **_values(data)))
+            tags[key] = data
+    SearchEntry.objects.bulk_create(entries)
+    SearchEntryTag.objects.bulk_create(
+        [row for entry in entries for row in _tag_rows(entry, tags[entry.key])]
+    )
+    NameSpelling.objects.bulk_create(spellings)
+    NameWord.objects.bulk_create(name_words)
+    return len(entries)

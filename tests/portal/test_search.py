@@ -285,3 +285,32 @@ def test_a_common_name_widens_a_query_to_a_bounded_number_of_spellings(db):
     assert len(parsed.terms) == 1
     assert ("mamedov", "elchin") in parsed.terms[0].phrases
     assert len(parsed.terms[0].phrases) == MAX_SPELLINGS
+
+
+def _index_rows():
+    from portal.models import NameSpelling, NameWord, SearchEntryTag
+
+    entries = SearchEntry.objects.order_by("key").values_list(
+        "key", "kind", "title", "url", "text", "date", "year", "issuer_name", "public_from"
+    )
+    tags = SearchEntryTag.objects.order_by("entry__key", "slug").values_list("entry__key", "slug")
+    spellings = NameSpelling.objects.order_by("key", "phrase").values_list("key", "phrase")
+    name_words = NameWord.objects.order_by("model", "object_id", "word").values_list(
+        "model", "object_id", "word", "spelling", "sound"
+    )
+    return list(entries), list(tags), list(spellings), list(name_words)
+
+
+def test_a_rebuild_writes_the_rows_that_indexing_each_save_wrote(
+    seed, django_assert_max_num_queries
+):
+    issuer = make_organization()
+    for number in range(7):
+        make_document(issuer=issuer, title=f"Vigil {number}", tags=["vigil", f"t{number % 2}"])
+    for number in range(5):
+        make_person(name=f"Məmmədov Elçin {number}", name_variants=f"Mamedov Elchin {number}")
+    saved_one_by_one = _index_rows()
+    assert len(saved_one_by_one[0]) > 15 and saved_one_by_one[1] and saved_one_by_one[3]
+    with django_assert_max_num_queries(60):  # chunks, not a query per item
+        call_command("rebuild_search_index", stdout=StringIO())
+    assert _index_rows() == saved_one_by_one
