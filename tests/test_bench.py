@@ -69,8 +69,22 @@ def test_the_benchmark_prints_a_complete_report():
     verdict = report["verdict"]
     assert verdict["checks"]["load_test"]["ok"]
     assert verdict["all_within_budget"] == (not verdict["over_budget"])
-    assert verdict["not_judged"] == ["healthz", "oai_list_records_resumed"]
+    assert verdict["not_judged"] == ["healthz"]
+    # Every page is judged cold (issue 17); the resumed harvest page only cold, never asked again.
     assert "oai_list_records_resumed_p95" not in verdict["checks"]
+    assert verdict["checks"]["oai_list_records_resumed_cold_p95"]["budget"] == 30
+    assert verdict["checks"]["archive_cold_p95"]["budget"] == 50
+    assert verdict["checks"]["search_cold_p95"]["budget"] == 100
+    assert verdict["checks"]["calendar_ics_cold_p95"]["budget"] == 250
+    assert verdict["checks"]["sitemap_cold_p95"]["budget"] == 200
+    # Visitors' throughput on a page no edit touches, while an editor saves.
+    edited = server["edited_throughput"]
+    assert edited["rps_without_edits"] > 0 and edited["editor_saves"] > 0
+    assert "throughput_while_an_editor_saves" in verdict["checks"]
+    # The same pages at a tenth of the size, beside this size's figures.
+    assert report["trend"]["sizes_at_a_tenth"]["documents"] == 15
+    archive = report["trend"]["pages"]["archive"]
+    assert archive["cold_p50_ms_at_a_tenth"] > 0 and archive["growth"] > 0
     # A register's dry run is timed and judged per 10,000 rows (issue 15).
     register = report["register_import"]
     assert register["rows"] == 50 and "50" in register["summary"]
