@@ -232,13 +232,28 @@ class Document(CleanText, TranslatedTexts, Publishable):
         # The archive's order, so a page of the list reads 20 rows of the index, not a sort of
         # every public document.
         indexes = [
-            models.Index(fields=["status", "-issued_on", "title"], name="archive_doc_public_idx"),
+            # … and counts them from it alone, without reading every document's text.
+            models.Index(
+                fields=["status", "-issued_on", "title", "published_at"],
+                name="archive_doc_public_idx",
+            ),
             # Only translations: an index holding every document's NULL makes planners judge
             # "translations of X" as matching all documents and read the whole table.
             models.Index(
                 fields=["translation_of"],
                 condition=models.Q(translation_of__isnull=False),
                 name="archive_doc_translations_idx",
+            ),
+            # The kinds and languages the archive's filters offer, read from an index alone.
+            models.Index(
+                fields=["status", "kind", "language", "published_at"],
+                name="archive_doc_facets_idx",
+            ),
+            # Withdrawn documents (OAI-PMH's deleted records, tombstones): a few among many.
+            models.Index(
+                fields=["withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="archive_doc_withdrawn_idx",
             ),
             # OAI-PMH harvests in order of public change time (with_public_change_time()).
             models.Index(

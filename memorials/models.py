@@ -468,6 +468,14 @@ class Person(CleanText, NamedInLanguages, TranslatedTexts, Publishable):
         permissions = [
             ("publish_person", _("Can publish, schedule and withdraw people")),
         ]
+        indexes = [
+            # The register's pages, in its order, without sorting every public person …
+            models.Index(fields=["status", "name"], name="memorials_person_order_idx"),
+            # … and its count, read from an index alone, not every person's row.
+            models.Index(
+                fields=["status", "event", "published_at"], name="memorials_person_count_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.name

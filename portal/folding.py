@@ -7,6 +7,7 @@ indexes and the query, so any spelling meets any other; variants that fold diffe
 Bakı) meet through the variants recorded on places and people.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -27,8 +28,10 @@ _TABLE = {ord(letter): latin for letter, latin in {**_LATIN, **_CYRILLIC}.items(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_char(char: str) -> str:
-    """The folded form of one character: '' for marks, possibly several letters."""
+    """The folded form of one character: '' for marks, possibly several letters. (Remembered:
+    a text repeats its few dozen letters, and folding each anew is most of a search's time.)"""
     lowered = char.lower()
     if ord(lowered[0]) in _TABLE:
         return _TABLE[ord(lowered[0])]

@@ -40,6 +40,13 @@ def matching(query: ParsedQuery, *, ranked: bool = False):
     return entries.annotate(rank=rank).order_by("rank", "-date", "title")
 
 
+def entry_key() -> str:
+    """The field of an entry's key to bound and order matches by. On SQLite it is the FTS5
+    row's (the same number): a condition or an order on it is one FTS5 answers from its own
+    index, where one on the entry's column reads every match first."""
+    return "fulltext__entry" if connection.vendor == "sqlite" else "pk"
+
+
 def beyond_bound(entries, bound: int) -> tuple[int, int] | None:
     """When more than ``bound`` entries match: the key below which matches are left out (the
     newest ``bound`` have greater keys) and an estimate of how many match in all; else None.
@@ -49,13 +56,20 @@ def beyond_bound(entries, bound: int) -> tuple[int, int] | None:
     which both engines find from their index by key, and the total is estimated from how
     densely those matches fill their range of keys.
     """
-    beyond = entries.order_by("-pk").values_list("pk", flat=True)[bound : bound + 1]
+    key = entry_key()
+    beyond = entries.order_by(f"-{key}").values_list("pk", flat=True)[bound : bound + 1]
     floor = next(iter(beyond), None)
     if floor is None:
         return None
-    public = SearchEntry.objects.public()
-    indexed_above, indexed = public.filter(pk__gt=floor).count(), public.count()
+    # Entries by key alone, scheduled ones too (a few): both counts read the table's key.
+    indexed_above = SearchEntry.objects.filter(pk__gt=floor).count()
+    indexed = SearchEntry.objects.count()
     return floor, round(bound * indexed / max(indexed_above, 1))
+
+
+def above(entries, floor: int):
+    """The matches whose key is greater than ``floor`` (``beyond_bound``)."""
+    return entries.filter(**{f"{entry_key()}__gt": floor})
 
 
 FACETS = ["kind", "year", "issuer", "language", "tag"]

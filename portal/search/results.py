@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import content
 from ..folding import folded_with_offsets
 from ..models import SearchEntry
-from .engines import apply_filters, beyond_bound, facet_counts, matching
+from .engines import above, apply_filters, beyond_bound, facet_counts, matching
 from .query import ParsedQuery, clean_query, parse_query, variants_of
 
 SNIPPET_CHARACTERS = 240
@@ -92,7 +92,7 @@ def run(text: str, filters: dict, page_number=1, per_page: int = RESULTS_PER_PAG
     past_bound = beyond_bound(found, bound)
     if past_bound:
         floor, estimate = past_bound
-        found, ranked = found.filter(pk__gt=floor), ranked.filter(pk__gt=floor)
+        found, ranked = above(found, floor), above(ranked, floor)
     shown, counts = facet_counts(found)
     paginator = Paginator(ranked, per_page)
     paginator.count = shown  # counted with the facets: no full-text pass of its own
