@@ -9,8 +9,7 @@ in that language. Summaries and descriptions carry the LANGUAGE parameter.
 import datetime
 import functools
 
-from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
@@ -99,29 +98,55 @@ def commemoration_entry(commemoration, base_url: str) -> CalendarEntry:
 
 
 def build_calendar(events, commemorations, base_url: str) -> bytes:
+    """The calendar of ``events`` (their anniversaries) and ``commemorations``, querysets.
+
+    Writing thousands of entries takes seconds, and an entry changes only when a part of it
+    is saved: they are kept as written, together, each under a key that a save of any of its
+    parts changes. Kept together, they take one cache entry, not thousands, and an entry whose
+    item changed or left the calendar is dropped at the next writing. The keys are read first,
+    from the items' keys and times alone; only the items whose entries are not kept are read
+    whole, so a calendar after a change reads what changed, not every item."""
     calendar = Calendar()
     calendar.add("prodid", "-//Commemoration portal//Anniversaries and commemorations//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", gettext("Commemoration portal"))
     calendar.add("x-wr-caldesc", gettext("Anniversaries and commemorations"))
-    entries = {}  # each entry's key: what it is made of, to the last save of each part
-    for event in events:
-        key = ("anniversary", _saved(event))
-        entries[key] = functools.partial(anniversary_entry, event, base_url)
-    for commemoration in commemorations:
-        parts = [commemoration, commemoration.event, commemoration.place]
-        key = ("commemoration", *map(_saved, parts))
-        entries[key] = functools.partial(commemoration_entry, commemoration, base_url)
-    # Writing thousands of entries takes seconds, and an entry changes only when a part of it
-    # is saved: they are kept as written, together, each under a key that a save of any of its
-    # parts changes. Kept together, they take one cache entry, not thousands, and an entry
-    # whose item changed or left the calendar is dropped at the next writing.
+    keys = {}  # each entry's key: what it is made of, to the last save of each part
+    for pk, saved in events.values_list("pk", "updated_at"):
+        keys[("anniversary", _saved("memorials.Event", pk, saved))] = ("event", pk)
+    parts = commemorations.values_list(
+        "pk", "updated_at", "event", "event__updated_at", "place", "place__updated_at"
+    )
+    for pk, saved, event, event_saved, place, place_saved in parts:
+        key = (
+            "commemoration",
+            _saved("memorials.Commemoration", pk, saved),
+            _saved("memorials.Event", event, event_saved),
+            _saved("memorials.Place", place, place_saved),
+        )
+        keys[key] = ("commemoration", pk)
     kept_as = f"ics-entries:{base_url}:{translation.get_language()}"
+    cache = caches["kept"]  # in Redis or the database: a restart does not write them all again
     kept = cache.get(kept_as, {})
-    written = {key: kept[key] if key in kept else _write(build) for key, build in entries.items()}
-    if written.keys() != kept.keys():  # entries written anew, or dropped
-        cache.set(kept_as, written, settings.PAGE_CACHE_SECONDS)
+    missing = {key: item for key, item in keys.items() if key not in kept}
+    if missing:
+        wanted = {kind: [pk for item_kind, pk in missing.values() if item_kind == kind]
+                  for kind in ("event", "commemoration")}  # fmt: skip
+        items = {
+            ("event", item.pk): functools.partial(anniversary_entry, item, base_url)
+            for item in events.filter(pk__in=wanted["event"])
+        }
+        items |= {
+            ("commemoration", item.pk): functools.partial(commemoration_entry, item, base_url)
+            for item in commemorations.filter(pk__in=wanted["commemoration"])
+        }
+        # (An item that left the calendar between the two reads is left out.)
+        written_now = {key: _write(items[item]) for key, item in missing.items() if item in items}
+        kept = {**kept, **written_now}
+    written = {key: kept[key] for key in keys if key in kept}
+    if missing or len(written) != len(kept):  # entries written anew, or dropped
+        cache.set(kept_as, written, None)  # keyed by save times: never out of date
     # The library writes a calendar's properties, then its entries, then its end.
     end = b"END:VCALENDAR\r\n"
     head = calendar.to_ical().removesuffix(end)
@@ -133,7 +158,8 @@ def _write(build) -> bytes:
     return entry.to_ical() if entry is not None else b""
 
 
-def _saved(instance) -> str:
-    if instance is None:
+def _saved(label: str, pk, saved) -> str:
+    """A part of an entry's key: the item and its last save ("" for no item)."""
+    if pk is None:
         return ""
-    return f"{instance._meta.label}:{instance.pk}:{instance.updated_at.isoformat()}"
+    return f"{label}:{pk}:{saved.isoformat()}"

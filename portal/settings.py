@@ -384,7 +384,9 @@ CONTENT_SECURITY_POLICY = {
 # tribute rate limit and login throttling, which must be shared by every worker or each worker
 # would allow the limit again. With REDIS_URL, Redis holds both (shared by every worker and
 # instance). Without it, pages stay in fast per-process memory and the counters go to a table
-# in the database (created by `manage.py createcachetable`), which every worker shares.
+# in the database (created by `manage.py createcachetable`), which every worker shares. "kept"
+# holds what takes long to make and outlives a restart (calendar.ics's written entries): Redis,
+# or another table in the database.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     _redis = {
@@ -392,7 +394,7 @@ if REDIS_URL:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
     }
-    CACHES = {"default": _redis, "limits": dict(_redis)}
+    CACHES = {"default": _redis, "limits": dict(_redis), "kept": dict(_redis)}
 else:
     CACHES = {
         "default": {
@@ -405,6 +407,10 @@ else:
             "LOCATION": "portal_limits_cache",
             # Expired counters are culled first; live ones only past this many.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "kept": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_kept_cache",
         },
     }
 

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from dateutil.rrule import rrulestr
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from memorials.models import Event, Place
@@ -134,6 +136,21 @@ def test_kept_entries_make_the_same_calendar_as_new_ones(client, seed):
     cache.clear()
     assert kept == new == client.get("/calendar.ics").content
     assert len(Calendar.from_ical(kept).walk("VEVENT")) > 1
+
+
+def test_after_a_restart_the_entries_are_not_written_again(client, seed):
+    """Pages live in the process's memory; written entries outlive it (the "kept" cache, in
+    the database or Redis): the first calendar after a restart reads what changed, no item
+    whole."""
+    first = client.get("/calendar.ics").content
+    cache.clear()  # what a restart loses
+    freshness.touch()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/calendar.ics").content
+    assert again == first
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert '"memorials_commemoration"."description"' not in read
+    assert '"memorials_event"."description"' not in read
 
 
 # The feed's own words in English: none may reach a reader of /az/ or /ru/.
