@@ -13,7 +13,6 @@ repository at all.
 import datetime
 import functools
 import heapq
-import itertools
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
@@ -344,23 +343,24 @@ def _selector(arguments: dict):
     return select
 
 
-def _page(public, deleted, after) -> list:
+def _page(public, deleted, after) -> tuple[list, bool]:
     """The next page of records after ``after`` (the last one sent: its change time, then its
-    key), public and deleted in one order. Each is read from its own index, where an offset
-    would read every record before it; the two are merged here."""
+    key), public and deleted in one order, and whether more follow. Each is read from its own
+    index, where an offset would read every record before it; the two are merged here."""
     parts = []
+    size = page_size()
     for documents, is_deleted in [(public, False), (deleted, True)]:
         if after:
             changed_at, pk = after
             documents = documents.filter(
                 Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
             )
-        records = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: page_size()])
+        records = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: size + 1])
         for document in records:
             document.deleted = is_deleted
         parts.append(records)
-    merged = heapq.merge(*parts, key=lambda document: (document.changed_at, document.pk))
-    return list(itertools.islice(merged, page_size()))
+    merged = list(heapq.merge(*parts, key=lambda document: (document.changed_at, document.pk)))
+    return merged[:size], len(merged) > size
 
 
 def _list(verb, root, arguments, request):
@@ -378,13 +378,20 @@ def _list(verb, root, arguments, request):
     if arguments["metadataPrefix"] not in METADATA_FORMATS:
         raise OAIError("cannotDisseminateFormat", f"No format {arguments['metadataPrefix']!r}.")
     public, deleted = _selection(arguments)
-    selection = sorted((key, value) for key, value in arguments.items() if key != "resumptionToken")
-    total = freshness.remember(f"oai count {selection}", lambda: public.count() + deleted.count())
-    if total == 0:
+    if token is None:
+        selection = sorted(arguments.items())
+        total = freshness.remember(
+            f"oai count {selection}", lambda: public.count() + deleted.count()
+        )
+    else:
+        # The size counted for the harvest's first page: counting again for every page would
+        # read every record each time, and the protocol lets the size be an estimate.
+        total = state.get("total", 0)
+    if token is None and total == 0:
         raise OAIError("noRecordsMatch", "No records match.")
-    if offset >= total:
+    page, more = _page(public, deleted, after)
+    if token is not None and not page:
         raise OAIError("badResumptionToken", "The resumption token points past the end.")
-    page = _page(public, deleted, after)
     tags = _tag_names(page) if verb == "ListRecords" else {}
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
@@ -393,14 +400,14 @@ def _list(verb, root, arguments, request):
         else:
             _header(container, document)
     following = offset + len(page)
-    if token or following < total:
-        last = page[-1] if page else None
+    if token or more:
+        last = page[-1]
         state = {
             "arguments": arguments,
             "offset": following,
-            "after": [last.changed_at.isoformat(), last.pk] if last else None,
+            "after": [last.changed_at.isoformat(), last.pk],
+            "total": max(total, following + more),
         }
-        more = last and following < total
         next_token = signing.dumps(state, salt=TOKEN_SALT) if more else ""
         _element(
             container,

@@ -8,6 +8,7 @@ import requests
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
@@ -24,6 +25,7 @@ from sickle.oaiexceptions import (
 
 from archive.models import Document
 from front.oai import datestamp
+from portal import freshness
 from portal.publishing import Status
 from tests import schemas
 from tests.conftest import SEED_TITLE, make_document, make_organization
@@ -144,6 +146,28 @@ def test_resumption_tokens_carry_size_and_cursor(harvester, live_server):
         timeout=10,
     ).text
     assert 'completeListSize="25"' in first and 'cursor="0"' in first
+
+
+def test_a_resumed_page_counts_nothing_again(harvester, live_server):
+    """The list's size is counted for its first page and carried in the token: a resumed page
+    reads its own records only, and the last one still says where the list ends."""
+    _many(24)
+    first = requests.get(
+        f"{live_server.url}/oai",
+        {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"},
+        timeout=10,
+    ).text
+    token = re.search(r"<resumptionToken[^>]*>([^<]+)<", first)[1]
+    asked = {"verb": "ListIdentifiers", "resumptionToken": token}
+    freshness.touch()  # cold: nothing remembered from the first page
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get("/oai", asked).content.decode()
+    assert 'completeListSize="25"' in second and 'cursor="10"' in second
+    assert queries.captured_queries
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    token = re.search(r"<resumptionToken[^>]*>([^<]+)<", second)[1]
+    last = requests.get(f"{live_server.url}/oai", {**asked, "resumptionToken": token}, timeout=10)
+    assert re.search(r'<resumptionToken completeListSize="25" cursor="20"\s*/>', last.text)
 
 
 def test_sets_and_dates_select(harvester):
