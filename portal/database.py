@@ -31,9 +31,12 @@ _public_read: ContextVar[bool] = ContextVar("public_read", default=False)
 def refresh_statistics() -> None:
     """Gather the query planner's statistics after a bulk load. Without them SQLite guesses,
     and at archive scale it guesses wrong (a full sort instead of reading the list's index);
-    PostgreSQL's autovacuum would gather them too, but only some time later."""
+    PostgreSQL's autovacuum would gather them too, but only some time later. Outside a
+    transaction PostgreSQL also vacuums, as autovacuum would soon: counts then read indexes
+    alone (an index-only scan needs to know which pages hold only visible rows)."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 def reading_database() -> str:
