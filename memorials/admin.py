@@ -213,12 +213,15 @@ class ModeratedAdmin(HandTypedAddressesAdmin, admin.ModelAdmin):
 
     def decide(self, request, queryset, state, **changes) -> int:
         """Set ``state`` on the items not yet in it, recording who decided and when."""
-        changed = queryset.exclude(state=state).update(
-            state=state, decided_by=request.user, decided_at=timezone.now(), **changes
+        # Through freshness: update() sends no signal, and only the pages that show these
+        # items change (their event's, their person's), not every page.
+        return freshness.update(
+            queryset.exclude(state=state),
+            state=state,
+            decided_by=request.user,
+            decided_at=timezone.now(),
+            **changes,
         )
-        if changed:
-            freshness.touch()  # update() sends no signal; the pages showing them change
-        return changed
 
     def save_model(self, request, obj, form, change):
         if "state" in form.changed_data:

@@ -10,7 +10,7 @@ nothing on public pages: their address does.
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +21,12 @@ from django.views.decorators.http import require_POST
 REMEMBERED_FOR = 365 * 24 * 60 * 60
 
 
-def admin_prefix() -> str:
-    return reverse("admin:index")
+def admin_prefix() -> str | None:
+    """The admin's address, or None where the URLs have no admin (a site without it)."""
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return None
 
 
 def admin_language(request) -> str:
@@ -37,7 +41,8 @@ class AdminLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(admin_prefix()):
+        prefix = admin_prefix()
+        if prefix is None or not request.path_info.startswith(prefix):
             return self.get_response(request)
         language = admin_language(request)
         translation.activate(language)
