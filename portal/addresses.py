@@ -20,6 +20,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, get_script_prefix, resolve, translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from . import content
 from .models import OldAddress
@@ -199,4 +200,7 @@ def tombstone(request, item, *, title: str, language: str = "", byline="", date=
     }
     response = render(request, "410.html", context, status=410)
     response["X-Robots-Tag"] = "noindex"
+    # Browsers keep a 410 without caching headers as fresh for ever (Chromium does): a visitor
+    # who saw the tombstone would go on seeing it once the item is published again.
+    patch_cache_control(response, no_cache=True)
     return response

@@ -178,6 +178,16 @@ def test_a_withdrawn_document_answers_410_with_its_tombstone(client):
         assert b"body nobody may read" not in response.content
 
 
+def test_browsers_ask_again_for_a_tombstone(client):
+    """A 410 is kept as fresh for ever by browsers unless told otherwise: once the item is
+    published again, a visitor who saw its tombstone must see it."""
+    document = _withdraw(make_document(slug="gone-for-now"))
+    for address in [document.get_absolute_url(), document.get_text_url()]:
+        response = client.get(address)
+        assert response.status_code == 410
+        assert "no-cache" in response["Cache-Control"]
+
+
 def test_the_tombstone_is_in_the_readers_language(client):
     document = _withdraw(make_document(slug="gone-in-every-language", issued_on="2010-05-01"))
     address = document.get_absolute_url()
