@@ -1,7 +1,6 @@
 """The admin home's work queue (portal/work_queue.py), for templates/admin/index.html."""
 
 from django import template
-from django.utils import timezone
 
 from portal import work_queue
 
@@ -10,7 +9,5 @@ register = template.Library()
 
 @register.inclusion_tag("admin/work_queue.html", takes_context=True)
 def work_queue_for_user(context):
-    return {
-        "sections": work_queue.sections_for(context["request"].user),
-        "time_zone": timezone.get_current_timezone_name(),
-    }
+    # Times carry their zone in the date format itself (portal/formats).
+    return {"sections": work_queue.sections_for(context["request"].user)}

@@ -102,7 +102,8 @@ def test_a_publisher_sees_what_an_editor_submitted_with_their_name_and_time(
     assert row is not None
     submitted_at = NOW - datetime.timedelta(days=2)
     assert "Elnur Editor" in row.group(0)
-    assert shown(submitted_at, "Asia/Baku") + " (Asia/Baku)" in row.group(0)
+    assert shown(submitted_at, "Asia/Baku") in row.group(0)
+    assert shown(submitted_at, "Asia/Baku").endswith("+04")  # the time says its zone
     assert f'datetime="{submitted_at.astimezone(ZoneInfo("Asia/Baku")).isoformat()}"' in row.group(
         0
     )
@@ -175,7 +176,7 @@ def test_scheduled_items_are_listed_soonest_first_across_models(client, publishe
         "Scheduled second",
         "Scheduled third",
     ]
-    assert shown(NOW + datetime.timedelta(hours=2)) + " (UTC)" in scheduled
+    assert shown(NOW + datetime.timedelta(hours=2)) in scheduled
     assert '<a href="/admin/archive/document/?publication=scheduled">Documents: 1</a>' in scheduled
 
 
