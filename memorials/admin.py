@@ -2,8 +2,6 @@ import functools
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,6 +20,7 @@ from portal.admin import (
     ShownRecordAdmin,
     TranslatedTextsAdmin,
     WorkflowAdmin,
+    confirmation_page,
 )
 from portal.admin_search import NameSearchAdmin
 
@@ -409,18 +408,12 @@ class VisitorSubmissionAdmin(ModeratedAdmin):
                 return None
         else:
             form = RejectionForm()
-        opts = self.model._meta
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject %(items)s") % {"items": opts.verbose_name_plural},
-            "subtitle": None,
-            "queryset": queryset,
-            "form": form,
-            "opts": opts,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/memorials/reject_with_reason.html", context)
+        intro = _(
+            "These items will be rejected: they stay off the public site. The reason you give "
+            "is kept for the editors; visitors do not see it."
+        )
+        title = _("Reject %(names)s")
+        return confirmation_page(self, request, queryset, form, "reject", title, intro, _("Reject"))
 
 
 @admin.register(Testimony)

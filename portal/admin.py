@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -31,6 +31,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from . import jobs, throttling
+from .admin_links import change_url
 from .correction_admin import CorrectionsAdmin, correcting
 from .fixtures import outcome_label
 from .models import Job, SearchEntry, SearchEntryTag
@@ -300,6 +301,31 @@ class WithdrawalForm(forms.Form):
     )
 
 
+def confirmation_page(
+    model_admin, request, queryset, form, action, title, intro, submit_label
+) -> TemplateResponse:
+    """The page an admin action shows to ask for what it needs before it acts (a withdrawal's
+    public reason, a sending back's comment, a rejection's reason), laid out as Django's
+    deletion confirmation: the selected items, the form, and a button that posts the action
+    again with ``post=yes``. ``title`` takes the items' name as ``%(names)s``."""
+    opts = model_admin.model._meta
+    names = opts.verbose_name if queryset.count() == 1 else opts.verbose_name_plural
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title % {"names": names},
+        "subtitle": None,
+        "queryset": queryset,
+        "form": form,
+        "opts": opts,
+        "action": action,
+        "intro": intro,
+        "submit_label": submit_label,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media,
+    }
+    return TemplateResponse(request, "admin/action_confirmation.html", context)
+
+
 class SendBackForm(forms.Form):
     """Sending items in review back to draft: what the editor should change."""
 
@@ -464,7 +490,9 @@ class WorkflowAdmin(CorrectionsAdmin, RestoreKeepsPublication, HistoryAdmin):
             "reason you give below; harvesters will see them as deleted."
         )
         title = _("Withdraw %(names)s")
-        return self._confirmation(request, queryset, form, "withdraw", title, intro, _("Withdraw"))
+        return confirmation_page(
+            self, request, queryset, form, "withdraw", title, intro, _("Withdraw")
+        )
 
     @admin.action(description=_("Return the selected items to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
@@ -485,28 +513,9 @@ class WorkflowAdmin(CorrectionsAdmin, RestoreKeepsPublication, HistoryAdmin):
         )
         title = _("Send %(names)s back to draft")
         label = _("Send back")
-        return self._confirmation(request, queryset, form, "return_to_draft", title, intro, label)
-
-    def _confirmation(self, request, queryset, form, action, title, intro, submit_label):
-        """The page an action shows to ask for what it needs (Django's deletion confirmation's
-        layout): the selected items, the form, and a button that posts the action again."""
-        opts = self.model._meta
-        count = queryset.count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title
-            % {"names": opts.verbose_name if count == 1 else opts.verbose_name_plural},
-            "subtitle": None,
-            "queryset": queryset,
-            "form": form,
-            "opts": opts,
-            "action": action,
-            "intro": intro,
-            "submit_label": submit_label,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/action_confirmation.html", context)
+        return confirmation_page(
+            self, request, queryset, form, "return_to_draft", title, intro, label
+        )
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):
@@ -862,8 +871,8 @@ class JobAdmin(admin.ModelAdmin):
                 "id": job.object_id,
             }
         # An attachment has no page of its own in the admin: its item's page shows it.
-        shown = item if _admin_change_url(item) else getattr(item, "item", None)
-        url = _admin_change_url(shown) if shown is not None else ""
+        shown = item if change_url(item) else getattr(item, "item", None)
+        url = change_url(shown) if shown is not None else ""
         if not url:
             return str(item)
         return format_html('<a href="{}">{}</a>', url, shown)
@@ -902,14 +911,6 @@ class JobAdmin(admin.ModelAdmin):
         if not job.error:
             return "—"
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', job.error)
-
-
-def _admin_change_url(item) -> str:
-    opts = item._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
-    except NoReverseMatch:
-        return ""
 
 
 admin.site.register(Job, JobAdmin)

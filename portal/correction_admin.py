@@ -22,11 +22,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import content
+from .admin_links import change_url
 from .corrections import (
     Correction,
     CorrectionRefused,
@@ -72,14 +73,6 @@ def correcting(request) -> Correcting | None:
 
 def correction_page_url(correction) -> str:
     return reverse("admin:portal_correction_change", args=[correction.pk])
-
-
-def _admin_change_url(item) -> str:
-    opts = item._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
-    except NoReverseMatch:
-        return ""
 
 
 class CorrectionsAdmin:
@@ -308,7 +301,7 @@ class CorrectionAdmin(admin.ModelAdmin):
         item = correction.item
         if item is None:
             return _("deleted since")
-        url = _admin_change_url(item)
+        url = change_url(item)
         return format_html('<a href="{}">{}</a>', url, item) if url else str(item)
 
     @admin.display(description=_("kind"), ordering="content_type")
@@ -397,7 +390,7 @@ class CorrectionAdmin(admin.ModelAdmin):
             "opts": opts,
             "correction": correction,
             "item": item,
-            "item_url": _admin_change_url(item) if item is not None else "",
+            "item_url": change_url(item) if item is not None else "",
             "public_url": item.get_absolute_url() if item is not None else "",
             "rows": comparison(correction, item),
             "changed_since": changed_since,

@@ -39,13 +39,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
 from . import content, corrections
+from .admin_links import change_url, changelist_url
 from .publishing import Status
 
 # How many items a section lists; its counts say how many there are in all.
@@ -166,23 +166,6 @@ def _name_users(entries: list[Entry]) -> None:
 
 
 # Addresses in the admin --------------------------------------------------------------------
-
-
-def change_url(item) -> str:
-    opts = item._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def changelist_url(model, query: str = "") -> str:
-    opts = model._meta
-    try:
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    except NoReverseMatch:
-        return ""
-    return f"{url}?{query}" if query else url
 
 
 def kind_names(model) -> tuple[str, str]:
