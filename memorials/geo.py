@@ -10,6 +10,7 @@ Only what is public is counted, whoever asks.
 """
 
 from collections import Counter, defaultdict
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count
@@ -113,6 +114,14 @@ def _public_counts(model, places) -> Counter:
     return Counter({row["place"]: row["count"] for row in rows})
 
 
+def tile_origin(url: str) -> str:
+    """The tile server's origin, for the browser to connect to before the map asks for its
+    first tile; empty when the host varies ({s} subdomains), as no one connection serves all."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]  # an origin names no user or password
+    return "" if "{" in host else f"{parts.scheme}://{host}"
+
+
 def page_map(places, *, label: str | None = None) -> dict | None:
     """What a page's map needs (templates/memorials/includes/map.html): its accessible name,
     the tile server, and the places as GeoJSON; None when none of ``places`` has a position,
@@ -123,6 +132,7 @@ def page_map(places, *, label: str | None = None) -> dict | None:
     return {
         "label": label or gettext("Map of the places"),
         "tile_url": settings.MAP_TILE_URL,
+        "tile_origin": tile_origin(settings.MAP_TILE_URL),
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "max_zoom": SINGLE_PLACE_ZOOM,
         "places": feature_collection(places),
@@ -150,7 +160,7 @@ def admin_picker(place):
         ' data-map-picker data-latitude-input="id_latitude" data-longitude-input="id_longitude"'
         ' data-position="{position}" data-tile-url="{tile_url}"'
         ' data-tile-attribution="{attribution}" data-marker-icon="{icon}"'
-        ' data-marker-icon-2x="{icon_2x}" data-marker-shadow="{shadow}"></div>'
+        ' data-marker-icon-retina="{icon_retina}" data-marker-shadow="{shadow}"></div>'
         '<p class="help" data-map-picker-help hidden>{help}</p>'
         "<noscript><p>{no_script}</p></noscript>",
         label=gettext("Map: click to set the latitude and longitude"),
@@ -158,8 +168,8 @@ def admin_picker(place):
         tile_url=settings.MAP_TILE_URL,
         attribution=settings.MAP_TILE_ATTRIBUTION,
         icon=static("vendor/leaflet/images/marker-icon.png"),
-        icon_2x=static("vendor/leaflet/images/marker-icon-2x.png"),
-        shadow=static("vendor/leaflet/images/marker-shadow.png"),
+        icon_retina=static("vendor/leaflet/images/marker-icon-2x.png"),
+        shadow=static("img/marker-shadow.svg"),
         help=gettext(
             "Click on the map to set the latitude and longitude above, or type them: the "
             "marker follows."

@@ -341,8 +341,10 @@ if env_bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Maps (memorials/geo.py, static/js/map.js): the tile server's address, with Leaflet's
-# placeholders ({s} a subdomain, {z}/{x}/{y} the tile), and its attribution as the tile provider
-# gives it (HTML, the operator's own: shown in the map's corner). Empty MAP_TILE_URL: no maps.
+# placeholders ({s} a subdomain, {z}/{x}/{y} the tile, {r} "@2x" on screens of two or more
+# pixels a point, for servers that offer such sharper tiles), and its attribution as the tile
+# provider gives it (HTML, the operator's own: shown in the map's corner). Empty MAP_TILE_URL:
+# no maps.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str(
     "MAP_TILE_ATTRIBUTION",

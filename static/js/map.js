@@ -6,9 +6,13 @@
 // JSON data elements (never inline script, which the Content Security Policy forbids):
 // - [data-map-places]: public places as GeoJSON, a marker each whose popup links to the place;
 // - [data-map-picker]: the admin's place form, where a click sets latitude and longitude.
+//
+// Leaflet itself: the admin and the places list load it with the page; elsewhere the map sits
+// below the page's text, and this script fetches Leaflet's script and stylesheet (their
+// addresses in data-leaflet-script and data-leaflet-stylesheet) once a map comes near the
+// screen. Both are the site's own files, which the Content Security Policy allows.
 (function () {
   "use strict";
-  if (typeof L === "undefined") return;
 
   // Leaflet measures its container once; a container whose layout settles later (the admin's
   // form, a font loading) is measured again when its size changes.
@@ -27,11 +31,12 @@
   }
 
   // Leaflet guesses its marker images' folder from its stylesheet, which fails once the site's
-  // static files carry hashed names: the template gives their addresses instead.
+  // static files carry hashed names: the template gives their addresses instead. (The drawing
+  // at twice the size is data-marker-icon-retina: in dataset, "-2x" would not become a name.)
   function markerIcon(container) {
     return L.icon({
       iconUrl: container.dataset.markerIcon,
-      iconRetinaUrl: container.dataset.markerIcon2x,
+      iconRetinaUrl: container.dataset.markerIconRetina,
       shadowUrl: container.dataset.markerShadow,
       iconSize: [25, 41],
       iconAnchor: [12, 41],
@@ -92,6 +97,7 @@
     };
     var icon = markerIcon(container);
     container.hidden = false;
+    container.style.visibility = "";
     // The page scrolls with the wheel; the map zooms with its buttons, keys or a pinch.
     var map = L.map(container, { scrollWheelZoom: false });
     followSize(map, container);
@@ -176,7 +182,75 @@
     document.querySelectorAll("[data-map-picker]").forEach(drawPicker);
   }
 
+  // Leaflet's stylesheet and script, added to the page; `done` once both have loaded (the map
+  // is drawn with its styles, or tiles would land in the wrong places for a moment), `failed`
+  // if either cannot be.
+  function loadLeaflet(container, done, failed) {
+    var pending = 2;
+    function loaded() {
+      pending -= 1;
+      if (pending === 0) done();
+    }
+    var stylesheet = document.createElement("link");
+    stylesheet.rel = "stylesheet";
+    stylesheet.href = container.dataset.leafletStylesheet;
+    stylesheet.onload = loaded;
+    stylesheet.onerror = failed;
+    document.head.appendChild(stylesheet);
+    var script = document.createElement("script");
+    script.src = container.dataset.leafletScript;
+    script.onload = loaded;
+    script.onerror = failed;
+    document.head.appendChild(script);
+  }
+
+  function drawWhenNear() {
+    var containers = document.querySelectorAll("[data-map-places][data-leaflet-script]");
+    if (!containers.length) return;
+    // Kept in the layout, still invisible, so that the observer sees where it is (browsers
+    // without the stylesheet's `scripting` media query would leave it out of the layout).
+    containers.forEach(function (container) {
+      container.style.visibility = "hidden";
+      container.hidden = false;
+    });
+    var requested = false;
+    function load() {
+      if (requested) return;
+      requested = true;
+      // No Leaflet, no map: its room goes back to the page, whose list of places remains.
+      loadLeaflet(containers[0], drawAll, function () {
+        containers.forEach(function (container) {
+          container.style.display = "none";
+        });
+      });
+    }
+    if (typeof IntersectionObserver === "undefined") {
+      load();
+      return;
+    }
+    // A screen's height ahead: the map is usually drawn by the time the reader reaches it.
+    var observer = new IntersectionObserver(
+      function (entries) {
+        var near = entries.some(function (entry) {
+          return entry.isIntersecting;
+        });
+        if (!near) return;
+        observer.disconnect();
+        load();
+      },
+      { rootMargin: "100% 0px" },
+    );
+    containers.forEach(function (container) {
+      observer.observe(container);
+    });
+  }
+
+  function start() {
+    if (typeof L === "undefined") drawWhenNear();
+    else drawAll();
+  }
+
   // Pages load this script deferred; the admin loads its media in the head, before the form.
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
-  else drawAll();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -216,3 +216,56 @@ def test_an_editor_picks_a_place_on_the_admins_map(page, places, tiles, django_u
     longitude.fill("-74.006")
     longitude.dispatch_event("change")
     page.wait_for_function(f"() => {markers} === 1")
+
+
+def test_below_the_text_the_map_loads_leaflet_only_when_the_reader_comes_near_it(
+    browser, live_server, places, tiles
+):
+    """A phone's screen on the event page: the map sits below the event's text. Leaflet is
+    fetched when the map comes within a screen of view, and the map is drawn then."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 300}, device_scale_factor=2
+    )
+    page = context.new_page()
+    requests = _record_requests(page)
+    refused = _record_policy_violations(page)
+    page.goto("/events/black-january/")
+    page.wait_for_load_state("networkidle")
+    place = page.locator(".map")  # kept in the layout, invisible until drawn
+    assert place.bounding_box()["y"] > 2 * 300  # more than a screen below the first
+    assert not [url for url in requests if "leaflet" in url]
+    assert tiles.requested == []
+
+    page.mouse.wheel(0, place.bounding_box()["y"])
+    region = page.get_by_role("region", name="Map of the event's places")
+    region.locator(".leaflet-tile-loaded").first.wait_for()
+    marker = region.get_by_role("button", name="Baku")
+    marker.wait_for()
+    leaflet = sorted(urlsplit(url).path for url in requests if "leaflet" in url)
+    assert "/static/vendor/leaflet/leaflet.js" in leaflet
+    assert "/static/vendor/leaflet/images/marker-icon.png" not in leaflet
+    # On a screen of two pixels a point: the marker's drawing at twice its size, a shadow
+    # that is a drawing in lines (sharp at any size).
+    assert marker.get_attribute("src").endswith("/marker-icon-2x.png")
+    shadow = region.locator(".leaflet-marker-shadow").first.get_attribute("src")
+    assert shadow.endswith("/img/marker-shadow.svg")
+    assert refused == []
+    screenshot(page, "event-map-phone")
+    context.close()
+
+
+def test_a_tile_server_with_sharper_tiles_serves_them_to_sharper_screens(
+    browser, live_server, places, tiles, settings
+):
+    """Leaflet fills {r} in the tile address with "@2x" on a screen of two pixels a point (and
+    with nothing elsewhere): tile servers that offer such tiles name them so."""
+    settings.MAP_TILE_URL = tiles.origin + "/{z}/{x}/{y}{r}.png"
+    for scale in [2, 1]:
+        tiles.requested.clear()
+        context = browser.new_context(base_url=live_server.url, device_scale_factor=scale)
+        page = context.new_page()
+        page.goto("/places/")
+        page.locator(".map .leaflet-tile-loaded").first.wait_for()
+        assert tiles.requested
+        assert all(path.endswith("@2x.png") == (scale == 2) for path in tiles.requested)
+        context.close()

@@ -125,8 +125,11 @@ def test_the_places_page_maps_the_located_public_places_and_keeps_its_list(
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
     assert "OpenStreetMap</a> contributors" in html.replace("&lt;/a&gt;", "</a>")
     # The map is drawn by the site's own scripts; the list stays for readers without them.
+    # First on the page, it loads Leaflet with the page and connects to the tile server early.
     assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in html
     assert '<script src="/static/js/map.js" defer></script>' in html
+    assert '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">' in html
+    assert '<link rel="preconnect" href="https://tile.openstreetmap.org">' in html
     assert not re.search(r"<script(?![^>]*(src=|application/(ld\+)?json))", html)
     for name in ["Azerbaijan", "Baku", "New York"]:
         assert f">{name}</a>" in html
@@ -154,6 +157,14 @@ def test_a_maps_tile_server_is_a_setting(client, seed, settings):
     html = client.get("/places/baku/").content.decode()
     assert 'data-tile-url="https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in html
     assert 'data-tile-attribution="Example tiles"' in html
+    # Tiles from several hosts: no one early connection serves them all.
+    cache.clear()
+    assert "preconnect" not in client.get("/places/").content.decode()
+    settings.MAP_TILE_URL = "https://user:key@tiles.example.org/{z}/{x}/{y}{r}.png"
+    cache.clear()
+    assert '<link rel="preconnect" href="https://tiles.example.org">' in (
+        client.get("/places/").content.decode()
+    )
 
     settings.MAP_TILE_URL = ""  # no tile server: no maps
     cache.clear()  # a setting changes with a restart, which empties the page cache too
@@ -211,6 +222,14 @@ def test_an_event_page_maps_its_places(client, seed, django_assert_max_num_queri
     assert [feature["id"] for feature in drawn["features"]] == ["baku"]
     assert drawn["features"][0]["properties"]["events"][0]["url"] == "/events/black-january/"
     assert 'aria-label="Map of the event&#x27;s places"' in html
+    # Below the event's text, the map fetches Leaflet itself when it comes near the screen:
+    # the page names Leaflet's files for it, and loads neither.
+    assert 'data-leaflet-script="/static/vendor/leaflet/leaflet.js"' in html
+    assert 'data-leaflet-stylesheet="/static/vendor/leaflet/leaflet.css"' in html
+    assert '<script src="/static/js/map.js" defer></script>' in html
+    assert '<script src="/static/vendor/leaflet/leaflet.js"' not in html
+    assert '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">' not in html
+    assert "preconnect" not in html
 
 
 # The admin: coordinates, the GeoNames identifier and a map to pick a point.
