@@ -226,12 +226,17 @@ class EventQuerySet(PublishableQuerySet):
         return self.prefetch_related("places")
 
     def anniversaries_between(self, start: datetime.date, end: datetime.date):
-        """(event, anniversary) pairs within [start, end], soonest first."""
-        pairs = [
-            (event, anniversary)
-            for event in self
-            for anniversary in event.anniversaries_between(start, end)
+        """(event, anniversary) pairs within [start, end], soonest first. The dates of every
+        event are read, and only the events with an anniversary then are read whole."""
+        found = [
+            (pk, anniversary)
+            for pk, start_date, precision in self.values_list("pk", "start_date", "date_precision")
+            for anniversary in anniversaries.anniversaries_between(
+                start_date, precision, start, end
+            )
         ]
+        events = self.in_bulk({pk for pk, _anniversary in found})
+        pairs = [(events[pk], anniversary) for pk, anniversary in found if pk in events]
         return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].name))
 
     def on_this_day(self, day: datetime.date):

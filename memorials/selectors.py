@@ -6,15 +6,18 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from archive.media import RENDITION_WIDTHS
 from portal.search import names
 
+from . import anniversaries
 from .models import Commemoration, Event, Figure, Person, PersonRelation, Place, Testimony, Tribute
 
 UPCOMING_DAYS = 60
+NAME_TRANSLATIONS = [f"name_{code}" for code, _name in settings.LANGUAGES]
 EVENT_PEOPLE_SHOWN = 100
 TRIBUTE_MESSAGES_SHOWN = 50
 
@@ -34,12 +37,17 @@ def next_anniversary(today: datetime.date):
     """The (event, anniversary) that comes next, today's included — what the home page leads
     with — or None while no event is public. An anniversary known only to its month or year
     counts from its first day, so one under way leads until it ends."""
-    pairs = [(event, event.next_anniversary(today)) for event in Event.objects.public()]
-    return min(
-        pairs,
-        key=lambda pair: (pair[1].period[0], pair[0].start_date, pair[0].name),
-        default=None,
-    )
+    # The dates of every public event are read; only the one that leads is read whole.
+    dates = Event.objects.public().values_list("pk", "start_date", "date_precision", "name")
+    coming = [
+        (anniversaries.next_anniversaries(start, precision, today)[0], start, name, pk)
+        for pk, start, precision, name in dates
+    ]
+    lead = min(coming, key=lambda row: (row[0].period[0], *row[1:3]), default=None)
+    if lead is None:
+        return None
+    event = Event.objects.public().filter(pk=lead[3]).first()
+    return (event, lead[0]) if event is not None else None
 
 
 def twelve_months_from(today: datetime.date) -> datetime.date:
@@ -129,6 +137,13 @@ def events_with_people():
     return Event.objects.public().filter(
         Exists(Person.objects.public().filter(event=OuterRef("pk")))
     )
+
+
+def event_choices() -> list[tuple[str, str, str]]:
+    """(slug, name in the reader's language, that name's language) of each event the register
+    can be narrowed to: a list of a thousand events reads their names alone."""
+    events = events_with_people().only("slug", "name", "name_language", *NAME_TRANSLATIONS)
+    return [(event.slug, *event.name_for()) for event in events]
 
 
 def register_is_empty() -> bool:

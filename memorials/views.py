@@ -88,7 +88,7 @@ def person_list(request):
     params.pop("page", None)
     context = {
         "page": page,
-        "events": selectors.events_with_people(),
+        "event_choices": selectors.event_choices(),
         "selected_event": selected_event,
         "query": query,
         "params": params.urlencode(),

@@ -137,6 +137,10 @@ def test_people_are_found_by_any_name_variant_and_filtered_by_event(client, blac
     assert "Someone Else" not in text_of(client.get("/people/", {"q": "Əliyev"}))
     by_event = text_of(client.get("/people/", {"event": "other-event"}))
     assert "Someone Else" in by_event and "Ali Aliyev" not in by_event
+    # The filter offers each event with people, in the reader's language, the chosen one kept.
+    chooser = client.get("/az/people/", {"event": "other-event"}).content.decode()
+    assert '<option value="other-event" lang="en" selected>Other event</option>' in chooser
+    assert '<option value="black-january">20 Yanvar faciəsi</option>' in chooser
     assert "Nobody is recorded under that name" in text_of(client.get("/people/", {"q": "zzz"}))
 
 
