@@ -6,7 +6,6 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
@@ -17,7 +16,6 @@ from . import anniversaries
 from .models import Commemoration, Event, Figure, Person, PersonRelation, Place, Testimony, Tribute
 
 UPCOMING_DAYS = 60
-NAME_TRANSLATIONS = [f"name_{code}" for code, _name in settings.LANGUAGES]
 EVENT_PEOPLE_SHOWN = 100
 TRIBUTE_MESSAGES_SHOWN = 50
 
@@ -142,8 +140,7 @@ def events_with_people():
 def event_choices() -> list[tuple[str, str, str]]:
     """(slug, name in the reader's language, that name's language) of each event the register
     can be narrowed to: a list of a thousand events reads their names alone."""
-    events = events_with_people().only("slug", "name", "name_language", *NAME_TRANSLATIONS)
-    return [(event.slug, *event.name_for()) for event in events]
+    return Event.names_for(events_with_people(), None, "slug")
 
 
 def register_is_empty() -> bool:

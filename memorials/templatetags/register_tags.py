@@ -1,7 +1,8 @@
 """The register's page (memorials/person_list.html)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from portal.templatetags.portal_tags import lang_attribute
 
@@ -12,16 +13,9 @@ register = template.Library()
 def event_options(choices, selected: str):
     """The event filter's ``<option>``s, written at once: a thousand events through the
     template's loop cost more than the rest of the page."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}{}>{}</option>',
-        (
-            (
-                slug,
-                lang_attribute(language),
-                format_html(" selected") if slug == selected else "",
-                name,
-            )
-            for slug, name, language in choices
-        ),
+    options = (
+        f'<option value="{escape(slug)}"{lang_attribute(language)}'
+        f"{' selected' if slug == selected else ''}>{escape(name)}</option>"
+        for slug, name, language in choices
     )
+    return mark_safe("".join(options))  # noqa: S308 -- every value escaped above
