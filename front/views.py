@@ -8,6 +8,8 @@ from memorials import selectors as memorials_selectors
 from portal import freshness, search
 
 LATEST_DOCUMENTS = 5
+# The next anniversaries on the home page; the calendar, linked below them, has the rest.
+UPCOMING_SHOWN = 10
 
 
 @freshness.public_page
@@ -24,7 +26,9 @@ def home(request):
         "days_to_lead": (lead[1].period[0] - today).days if lead else None,
         "on_this_day": memorials_selectors.on_this_day(today),
         "on_this_day_documents": archive_selectors.issued_on_this_day(today),
-        "upcoming_anniversaries": memorials_selectors.upcoming_anniversaries(today),
+        "upcoming_anniversaries": memorials_selectors.upcoming_anniversaries(
+            today, limit=UPCOMING_SHOWN
+        ),
         "latest_documents": archive_selectors.latest_documents(LATEST_DOCUMENTS),
     }
     return render(request, "front/home.html", context)

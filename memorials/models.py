@@ -225,19 +225,19 @@ class EventQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.prefetch_related("places")
 
-    def anniversaries_between(self, start: datetime.date, end: datetime.date):
-        """(event, anniversary) pairs within [start, end], soonest first. The dates of every
-        event are read, and only the events with an anniversary then are read whole."""
+    def anniversaries_between(self, start: datetime.date, end: datetime.date, limit=None):
+        """(event, anniversary) pairs within [start, end], soonest first, the first ``limit``
+        of them if given. The dates of every event are read; only the events shown are read
+        whole."""
+        dates = self.values_list("pk", "start_date", "date_precision", "name")
         found = [
-            (pk, anniversary)
-            for pk, start_date, precision in self.values_list("pk", "start_date", "date_precision")
-            for anniversary in anniversaries.anniversaries_between(
-                start_date, precision, start, end
-            )
+            (anniversary.date, name, pk, anniversary)
+            for pk, first, precision, name in dates
+            for anniversary in anniversaries.anniversaries_between(first, precision, start, end)
         ]
-        events = self.in_bulk({pk for pk, _anniversary in found})
-        pairs = [(events[pk], anniversary) for pk, anniversary in found if pk in events]
-        return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].name))
+        found = sorted(found, key=lambda row: row[:2])[:limit]
+        events = self.in_bulk({row[2] for row in found})
+        return [(events[pk], anniversary) for _d, _n, pk, anniversary in found if pk in events]
 
     def on_this_day(self, day: datetime.date):
         """(event, anniversary) pairs whose anniversary falls on ``day``."""

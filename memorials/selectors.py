@@ -25,10 +25,11 @@ def on_this_day(today: datetime.date):
     return Event.objects.public().on_this_day(today)
 
 
-def upcoming_anniversaries(today: datetime.date, days: int = UPCOMING_DAYS):
-    """(event, anniversary) pairs in the ``days`` after today, soonest first."""
+def upcoming_anniversaries(today: datetime.date, days: int = UPCOMING_DAYS, limit=None):
+    """(event, anniversary) pairs in the ``days`` after today, soonest first (the first
+    ``limit``: the calendar lists them all)."""
     start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=days)
-    return Event.objects.public().anniversaries_between(start, end)
+    return Event.objects.public().anniversaries_between(start, end, limit)
 
 
 def next_anniversary(today: datetime.date):

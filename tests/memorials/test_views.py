@@ -229,6 +229,20 @@ def test_home_upcoming_anniversaries_within_60_days(client, black_january):
 
 
 @time_machine.travel("2026-11-01 12:00Z")
+def test_home_lists_the_ten_soonest_anniversaries_and_links_the_calendar(client, db):
+    for day in range(1, 13):
+        make_event(
+            name=f"Event of {day} November",
+            slug=f"event-{day}",
+            start_date=f"2000-11-{day + 1:02d}",
+        )
+    upcoming = text_of(client.get("/")).split("Upcoming anniversaries")[1].split("Latest")[0]
+    listed = re.findall(r"Event of (\d+) November", upcoming)
+    assert listed == [str(day) for day in range(1, 11)]  # the soonest first, ten of twelve
+    assert "The calendar for the next twelve months" in upcoming
+
+
+@time_machine.travel("2026-11-01 12:00Z")
 def test_home_upcoming_leaves_out_what_is_further_than_60_days(client, black_january):
     upcoming = (
         text_of(client.get("/")).split("Upcoming anniversaries")[1].split("Latest documents")[0]
