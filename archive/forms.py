@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.fixtures import file_importer_descriptions, file_importer_endings
+from portal.widgets import QuickSelect
 
 from .models import Document, Language
 
@@ -13,11 +14,13 @@ class ArchiveFilterForm(forms.Form):
     (and ``unmatched`` says which), a value of the wrong form is refused (``malformed``), never
     quietly dropped. The lists offer only the values some public document has."""
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
+    tag = forms.ChoiceField(label=_("Tag"), required=False, widget=QuickSelect)
 
     SHAPES = {
         "year": (re.compile(r"^[0-9]{4}$"), _("a year is four digits")),
