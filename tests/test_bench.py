@@ -51,6 +51,7 @@ def test_the_benchmark_prints_a_complete_report():
     ]:
         entry = report["pages"][page]
         assert entry["queries"] > 0 and entry["p95_ms"] > 0 and entry["cold_p50_ms"] > 0
+        assert entry["first_ms"] > 0
         assert entry["cached_queries"] <= entry["queries"]
     assert report["pages"]["document"]["304_p95_ms"] > 0
     assert report["pages"]["document"]["cached_queries"] == 1  # the content's version
