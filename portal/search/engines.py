@@ -3,6 +3,7 @@ tsvector, both as ordinary querysets of public entries (no ``.extra()``), so fil
 facets combine with them."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Func, Q
@@ -47,29 +48,41 @@ def entry_key() -> str:
     return "fulltext__entry" if connection.vendor == "sqlite" else "pk"
 
 
-def beyond_bound(entries, bound: int) -> tuple[int, int] | None:
-    """When more than ``bound`` entries match: the key below which matches are left out (the
-    newest ``bound`` have greater keys) and an estimate of how many match in all; else None.
+@dataclass(frozen=True)
+class Bound:
+    """The newest ``bound`` matches of a search that has more (``beyond_bound``)."""
+
+    keys: list[int]  # theirs, newest first
+    floor: int  # the key of the next match, below them
+    estimate: int  # how many match in all, about
+
+
+def beyond_bound(entries, bound: int) -> Bound | None:
+    """When more than ``bound`` entries match, the newest ``bound`` of them and an estimate of
+    how many match in all; else None.
 
     Ranking and counting facets read every match: for a word in every document that is the
     whole archive, on every search. Past the bound they read the newest ``bound`` matches only,
     which both engines find from their index by key, and the total is estimated from how
     densely those matches fill their range of keys.
     """
-    key = entry_key()
-    beyond = entries.order_by(f"-{key}").values_list("pk", flat=True)[bound : bound + 1]
-    floor = next(iter(beyond), None)
-    if floor is None:
+    newest = list(entries.order_by(f"-{entry_key()}").values_list("pk", flat=True)[: bound + 1])
+    if len(newest) <= bound:
         return None
+    floor = newest[-1]
     # Entries by key alone, scheduled ones too (a few): both counts read the table's key.
     indexed_above = SearchEntry.objects.filter(pk__gt=floor).count()
     indexed = SearchEntry.objects.count()
-    return floor, round(bound * indexed / max(indexed_above, 1))
+    return Bound(newest[:-1], floor, round(bound * indexed / max(indexed_above, 1)))
 
 
-def above(entries, floor: int):
-    """The matches whose key is greater than ``floor`` (``beyond_bound``)."""
-    return entries.filter(**{f"{entry_key()}__gt": floor})
+def within(entries, bound: Bound):
+    """The matches among the newest (``beyond_bound``). FTS5 reads them by a range of its row
+    ids; PostgreSQL by their keys, where a range of keys would read every entry in it, matching
+    or not (the newest entries may be names, the matches documents)."""
+    if connection.vendor == "sqlite":
+        return entries.filter(fulltext__entry__gt=bound.floor)
+    return entries.filter(pk__in=bound.keys)
 
 
 FACETS = ["kind", "year", "issuer", "language", "tag"]

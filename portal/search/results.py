@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import content
 from ..folding import folded_with_offsets
 from ..models import SearchEntry
-from .engines import above, apply_filters, beyond_bound, facet_counts, matching
+from .engines import apply_filters, beyond_bound, facet_counts, matching, within
 from .query import ParsedQuery, clean_query, parse_query, variants_of
 
 SNIPPET_CHARACTERS = 240
@@ -91,8 +91,7 @@ def run(text: str, filters: dict, page_number=1, per_page: int = RESULTS_PER_PAG
     bound = settings.SEARCH_RANKED_MATCHES
     past_bound = beyond_bound(found, bound)
     if past_bound:
-        floor, estimate = past_bound
-        found, ranked = above(found, floor), above(ranked, floor)
+        found, ranked = within(found, past_bound), within(ranked, past_bound)
     shown, counts = facet_counts(found)
     paginator = Paginator(ranked, per_page)
     paginator.count = shown  # counted with the facets: no full-text pass of its own
@@ -100,7 +99,8 @@ def run(text: str, filters: dict, page_number=1, per_page: int = RESULTS_PER_PAG
     kinds = content.by_kind()
     results.searched, results.page = True, page
     if past_bound:
-        results.total, results.estimated, results.ranked_within = estimate, True, shown
+        results.total, results.estimated = past_bound.estimate, True
+        results.ranked_within = shown
     else:
         results.total = shown
     results.hits = [

@@ -236,6 +236,16 @@ def test_restoring_a_published_version_keeps_a_withdrawn_item_withdrawn(
     assert Client().get(withdrawn.get_absolute_url()).status_code == 410  # a visitor's
 
 
+def test_the_restore_page_speaks_the_editors_language(publisher_client, withdrawn):
+    first = versions(withdrawn)[0]
+    url = f"{CHANGELIST}{withdrawn.pk}/history/{first.history_id}/"
+    publisher_client.cookies["django_language"] = "az"
+    page = publisher_client.get(url).content.decode()
+    crumbs = page.split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    assert ">Arxiv</a>" in crumbs and ">Sənədlər</a>" in crumbs
+    assert "istorical" not in crumbs and ">Archive<" not in crumbs
+
+
 def test_a_publisher_may_choose_to_restore_the_versions_state(publisher_client, withdrawn):
     first = versions(withdrawn)[0]
     url = f"{CHANGELIST}{withdrawn.pk}/history/{first.history_id}/"
