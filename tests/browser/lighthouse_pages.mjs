@@ -60,9 +60,12 @@ try {
   for (const page of request.pages) {
     const started = Date.now();
     // A trace Lighthouse could not record (NO_NAVSTART, NO_FCP on a busy machine) is its own
-    // failure, not the page's: one more try.
+    // failure, not the page's ("Please run Lighthouse again"): up to two more tries.
     let result = await audit(page);
-    if (result.lhr.runtimeError) result = await audit(page);
+    for (let retry = 0; retry < 2 && result.lhr.runtimeError; retry += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      result = await audit(page);
+    }
     const { lhr } = result;
     if (request.report_dir) {
       // The whole report, for the details behind a score (open it in the Lighthouse viewer).
