@@ -4,15 +4,14 @@ one-click link), and merging two records of one person (memorials/services.py)."
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Attachment, Document
+from portal.admin import confirmation_page
 from portal.correction_admin import correcting
 
 from . import services
@@ -225,15 +224,20 @@ class PersonPageAdmin:
                 return redirect(reverse("admin:memorials_person_change", args=[survivor.pk]))
         else:
             form = MergeForm(people)
-        opts = self.model._meta
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge two records of one person"),
-            "subtitle": None,
-            "people": people,
-            "form": form,
-            "opts": opts,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/memorials/person/merge_confirmation.html", context)
+        intro = _(
+            "These two records describe one person. Choose the record that stays: the other is "
+            "deleted once everything attached to it has moved, its name and spellings are added "
+            "to the variants of the one that stays, and its address leads there from now on. "
+            "Both histories are kept."
+        )
+        return confirmation_page(
+            self,
+            request,
+            people,
+            form,
+            "merge_two_people",
+            _("Merge two records of one person"),
+            intro,
+            _("Merge"),
+            template="admin/memorials/person/merge_confirmation.html",
+        )

@@ -302,14 +302,23 @@ class WithdrawalForm(forms.Form):
 
 
 def confirmation_page(
-    model_admin, request, queryset, form, action, title, intro, submit_label
+    model_admin,
+    request,
+    queryset,
+    form,
+    action,
+    title,
+    intro,
+    submit_label,
+    template="admin/action_confirmation.html",
 ) -> TemplateResponse:
     """The page an admin action shows to ask for what it needs before it acts (a withdrawal's
-    public reason, a sending back's comment, a rejection's reason), laid out as Django's
-    deletion confirmation: the selected items, the form, and a button that posts the action
-    again with ``post=yes``. ``title`` takes the items' name as ``%(names)s``."""
+    public reason, a sending back's comment, a rejection's reason, the record a merge keeps),
+    laid out as Django's deletion confirmation: the selected items, the form, and a button
+    that posts the action again with ``post=yes``. ``title`` takes the items' name as
+    ``%(names)s``; ``template`` may extend the default one to show each item otherwise."""
     opts = model_admin.model._meta
-    names = opts.verbose_name if queryset.count() == 1 else opts.verbose_name_plural
+    names = opts.verbose_name if len(queryset) == 1 else opts.verbose_name_plural
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title % {"names": names},
@@ -323,7 +332,7 @@ def confirmation_page(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": model_admin.media,
     }
-    return TemplateResponse(request, "admin/action_confirmation.html", context)
+    return TemplateResponse(request, template, context)
 
 
 class SendBackForm(forms.Form):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from tests.conftest import REPO
+from memorials.models import Event
+from tests.conftest import REPO, make_person
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -98,3 +99,18 @@ def axe_violations(page) -> list[dict]:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def example_person(seed):
+    """A person of the seed's event, for pages that show one: synthetic, the seed names no
+    one."""
+    return make_person(
+        name="Example Person",
+        slug="example-person",
+        event=Event.objects.get(slug="black-january"),
+        birth_date="1960-05-04",
+        death_date="1990-01-20",
+        age=29,
+        biography="A person made up for this test.",
+    )

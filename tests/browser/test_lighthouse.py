@@ -30,8 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from memorials.models import Event
-from tests.conftest import REPO, make_person
+from tests.conftest import REPO
 
 from .conftest import CHROMIUM
 from .test_map import tiles  # noqa: F401 -- the stub tile server, as a fixture
@@ -105,18 +104,9 @@ def test_lighthouse_scores_of_the_main_pages_in_three_languages(
     lighthouse,
     live_server,
     seed,
+    example_person,
     tiles,  # noqa: F811
 ):
-    event = Event.objects.get(slug="black-january")
-    make_person(  # synthetic: the seed names no one
-        name="Example Person",
-        slug="example-person",
-        event=event,
-        birth_date="1960-05-04",
-        death_date="1990-01-20",
-        age=29,
-        biography="A person made up for this test.",
-    )
     pages = [
         {
             "name": f"{name} ({language})",

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from memorials.models import Event
-from tests.conftest import REPO, make_person
+from tests.conftest import REPO
 
 from .test_map import tiles  # noqa: F401 -- the stub tile server, as a fixture
 
@@ -39,18 +38,9 @@ def test_screenshots_of_every_page_type_in_three_languages_at_two_widths(
     browser,
     live_server,
     seed,
+    example_person,
     tiles,  # noqa: F811
 ):
-    event = Event.objects.get(slug="black-january")
-    make_person(  # synthetic: the seed names no one
-        name="Example Person",
-        slug="example-person",
-        event=event,
-        birth_date="1960-05-04",
-        death_date="1990-01-20",
-        age=29,
-        biography="A person made up for this test.",
-    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems, written = [], []
     for width_name, viewport in WIDTHS.items():
