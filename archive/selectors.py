@@ -3,12 +3,15 @@ the slow ones are remembered for the content's version (``freshness.remember``).
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db import connections
+from django.db.models import DateField, Exists, OuterRef
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncYear
 from taggit.models import Tag
 
 from portal import freshness
 
-from .models import Document, Organization
+from .models import Document, Language, Organization
 
 
 def public_documents():
@@ -25,19 +28,52 @@ def filter_choices() -> dict:
 
     def compute():
         unordered = public_documents().order_by()
-        issued_on = unordered.values_list("issued_on", flat=True).distinct()
         issuers = Organization.objects.filter(Exists(unordered.filter(issuer=OuterRef("pk"))))
         tags = Tag.objects.filter(Exists(unordered.filter(tags=OuterRef("pk"))))
-        kinds_and_languages = set(unordered.values_list("kind", "language").distinct())
         return {
-            "years": sorted({day.year for day in issued_on}, reverse=True),
+            **present_years_kinds_and_languages(unordered),
             "issuers": list(issuers.order_by("name").values_list("slug", "name")),
-            "kinds": {kind for kind, _ in kinds_and_languages},
-            "languages": {language for _, language in kinds_and_languages},
             "tags": list(tags.order_by("name").values_list("slug", "name")),
         }
 
     return freshness.remember("archive filter choices", compute)
+
+
+def present_years_kinds_and_languages(documents) -> dict:
+    """The years, kinds and languages of ``documents``.
+
+    A ``DISTINCT`` would read every entry of an index, and PostgreSQL has no skip scan: a year
+    is found by one seek each (``present_years``), and a kind or language by asking whether
+    any document has it, all in one query."""
+    asked = {f"kind_{kind}": documents.filter(kind=kind) for kind in Document.Kind.values}
+    asked |= {f"language_{code}": documents.filter(language=code) for code in Language.values}
+    exists = {name: Exists(subquery) for name, subquery in asked.items()}
+    # Asked of the first document found; None if none is.
+    answers = documents.annotate(**exists).values(*exists).first() or {}
+    return {
+        "years": present_years(documents),
+        "kinds": {kind for kind in Document.Kind.values if answers.get(f"kind_{kind}")},
+        "languages": {code for code in Language.values if answers.get(f"language_{code}")},
+    }
+
+
+def present_years(documents) -> list[int]:
+    """The years ``documents`` were issued in, newest first: the newest date, then the newest
+    before the start of its year, and so on, one index seek per year (a recursive query)."""
+    newest = documents.order_by("-issued_on").values("issued_on")[:1]
+    start_of_year = TruncYear(RawSQL("years.issued_on", (), output_field=DateField()))
+    older = documents.filter(issued_on__lt=start_of_year).order_by("-issued_on")
+    newest_sql, newest_params = newest.query.sql_with_params()
+    older_sql, older_params = older.values("issued_on")[:1].query.sql_with_params()
+    query = (
+        f"WITH RECURSIVE years(issued_on) AS (SELECT ({newest_sql}) "  # noqa: S608 - Django's SQL, values bound
+        f"UNION ALL SELECT ({older_sql}) FROM years WHERE years.issued_on IS NOT NULL) "
+        "SELECT issued_on FROM years WHERE issued_on IS NOT NULL"
+    )
+    with connections[documents.db].cursor() as cursor:
+        cursor.execute(query, (*newest_params, *older_params))
+        # A date on PostgreSQL, its ISO text on SQLite (the recursive column has no type).
+        return [datetime.date.fromisoformat(str(day)).year for (day,) in cursor.fetchall()]
 
 
 def issued_on_this_day(today: datetime.date):

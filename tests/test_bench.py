@@ -18,6 +18,8 @@ def test_the_benchmark_prints_a_complete_report():
             "0.0015",
             "--repeat",
             "2",
+            "--cold",
+            "2",
             "--seconds",
             "0.3",
         ],

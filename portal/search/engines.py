@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Func, Q
+from django.db.models import BooleanField, Count, F, FloatField, Func, Max, Min, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
@@ -70,10 +70,12 @@ def beyond_bound(entries, bound: int) -> Bound | None:
     if len(newest) <= bound:
         return None
     floor = newest[-1]
-    # Entries by key alone, scheduled ones too (a few): both counts read the table's key.
-    indexed_above = SearchEntry.objects.filter(pk__gt=floor).count()
-    indexed = SearchEntry.objects.count()
-    return Bound(newest[:-1], floor, round(bound * indexed / max(indexed_above, 1)))
+    # The span of keys stands for how many entries there are: two seeks in the key's index,
+    # where counting them (PostgreSQL reads every entry to count) would cost more than the
+    # search. Gaps left by deleted entries are taken to fall evenly over the span.
+    keys = SearchEntry.objects.aggregate(lowest=Min("pk"), highest=Max("pk"))
+    spanned, spanned_above = keys["highest"] - keys["lowest"] + 1, keys["highest"] - floor
+    return Bound(newest[:-1], floor, round(bound * spanned / max(spanned_above, 1)))
 
 
 def within(entries, bound: Bound):
@@ -82,7 +84,9 @@ def within(entries, bound: Bound):
     or not (the newest entries may be names, the matches documents)."""
     if connection.vendor == "sqlite":
         return entries.filter(fulltext__entry__gt=bound.floor)
-    return entries.filter(pk__in=bound.keys)
+    # One array, not ``pk__in``'s thousand parameters, which Django compiles one by one.
+    keys = RawSQL("portal_searchentry.id = ANY(%s)", [bound.keys], output_field=BooleanField())
+    return entries.filter(keys)
 
 
 FACETS = ["kind", "year", "issuer", "language", "tag"]

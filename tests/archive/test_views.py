@@ -1,6 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from archive import selectors
+from archive.models import Document
 from portal.publishing import Status
 from tests.conftest import SEED_ISSUER, SEED_TITLE, make_document, make_organization
 
@@ -149,6 +154,30 @@ def test_filter_choices_come_from_public_documents_only(client, seed):
     assert "Hidden issuer" not in html
     assert ">1999<" not in html
     assert ">2008<" in html
+
+
+def test_filter_choices_offer_every_year_kind_and_language_of_public_documents(
+    django_assert_num_queries,
+):
+    issuer = make_organization()
+    for issued_on, kind, language in [
+        ("1990-01-20", "press-release", "en"),
+        ("1990-12-31", "letter", "en"),
+        ("1991-01-01", "letter", "ru"),
+        ("2008-01-21", "press-release", "az"),  # years between with no document
+    ]:
+        make_document(issuer=issuer, issued_on=issued_on, kind=kind, language=language)
+    make_document(issuer=issuer, issued_on="2001-06-01", kind="speech", status=Status.DRAFT)
+    scheduled = timezone.now() + datetime.timedelta(days=1)
+    make_document(issuer=issuer, issued_on="2010-06-01", language="fr", published_at=scheduled)
+    with django_assert_num_queries(4):  # years, kinds and languages, issuers, tags
+        present = selectors.filter_choices()
+    assert present["years"] == [2008, 1991, 1990]
+    assert present["kinds"] == {"press-release", "letter"}
+    assert present["languages"] == {"en", "ru", "az"}
+    assert present["issuers"] == [(issuer.slug, issuer.name)]
+    Document.objects.update(status=Status.DRAFT)
+    assert selectors.filter_choices()["years"] == []
 
 
 def test_user_text_is_escaped(client):
