@@ -144,6 +144,11 @@ def event_choices() -> list[tuple[str, str, str]]:
     return Event.names_for(events_with_people(), None, "slug")
 
 
+def register_size() -> int:
+    """How many people the register names (``people()`` unfiltered, counted)."""
+    return Person.objects.public_count()
+
+
 def register_is_empty() -> bool:
     return not Person.objects.public().exists()
 

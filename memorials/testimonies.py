@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.media import EXTENSIONS, IMAGE, prepare_upload
 from portal.limits import increment
 from portal.rights import VISITOR_CHOICES
+from portal.widgets import WrittenOnceWhileUnbound
 
 from .models import CorrectionRequest, Testimony
 
@@ -39,6 +40,7 @@ class VisitorForm(forms.ModelForm):
     # A honeypot: hidden from people by CSS and labelled to leave empty; bots fill it in.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     id_prefix = "visitor"
+    bound_field_class = WrittenOnceWhileUnbound
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
@@ -104,6 +106,7 @@ class TestimonyForm(VisitorForm):
 
     def __init__(self, *args, subject_is_event: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.unbound_variant = subject_is_event  # its labels differ (WrittenOnceWhileUnbound)
         self.fields["relation"].label = (
             _("Your relation to the event (optional)")
             if subject_is_event

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.clients import client_address
 from portal.limits import increment
+from portal.widgets import WrittenOnceWhileUnbound
 
 from .models import Tribute
 
@@ -19,6 +20,7 @@ RATE_WINDOW_SECONDS = 10 * 60  # … in ten minutes
 class TributeForm(forms.ModelForm):
     # A honeypot: hidden from people by CSS and labelled to leave empty; bots fill it in.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    bound_field_class = WrittenOnceWhileUnbound
 
     class Meta:
         model = Tribute

@@ -81,7 +81,10 @@ def person_list(request):
     selected_event = request.GET.get("event", "")
     query = request.GET.get("q", "").strip()[:200]
     paginator = freshness.RememberedCountPaginator(
-        selectors.people(query, selected_event), PEOPLE_PER_PAGE, name=freshness.list_name(request)
+        selectors.people(query, selected_event),
+        PEOPLE_PER_PAGE,
+        name=freshness.list_name(request),
+        counter=None if query or selected_event else selectors.register_size,
     )
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -972,13 +972,15 @@ class RememberedCountPaginator(Paginator):
     every public document is the slowest part of a list page. ``name`` says what is counted
     (the list and its filters, not the page number)."""
 
-    def __init__(self, object_list, per_page, *, name: str, **kwargs):
+    def __init__(self, object_list, per_page, *, name: str, counter=None, **kwargs):
+        """``counter``: how to count the list, where its own ``count()`` would be slower."""
         super().__init__(object_list, per_page, **kwargs)
         self.name = name
+        self.counter = counter or (lambda: Paginator.count.func(self))
 
     @cached_property
     def count(self):
-        return remember(f"count {self.name}", lambda: Paginator.count.func(self))
+        return remember(f"count {self.name}", self.counter)
 
 
 def list_name(request) -> str:

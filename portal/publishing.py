@@ -83,6 +83,20 @@ class PublishableQuerySet(models.QuerySet):
     def public(self):
         return self._with_relations(public_q)
 
+    def public_count(self) -> int:
+        """``public().count()``, counted from the items' own index: the items public on their
+        own, less those a relation keeps off the site (the people of an unpublished event).
+        The relations' rule joins every item to its relation, which for a register of tens of
+        thousands costs more than reading the items' index."""
+        public_alone = self.filter(public_q())
+        hidden = Q()
+        for relation in self.model.public_with:
+            related = self.model._meta.get_field(relation).related_model
+            not_public = related._base_manager.exclude(pk__in=related.objects.public())
+            hidden |= Q(**{f"{relation}__in": not_public})
+        hidden_count = public_alone.filter(hidden).count() if hidden else 0
+        return public_alone.count() - hidden_count
+
     def withdrawn(self):
         """Items withdrawn after they were public (``withdrawn_at``), and released items that a
         relation's withdrawal took off the public site after they were public with it (the

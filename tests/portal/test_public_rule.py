@@ -99,6 +99,15 @@ def test_each_instance_says_what_its_queryset_says(mixed_content, moment):
                 assert item.is_public == (item.pk in public), (model.__name__, str(item))
 
 
+@pytest.mark.parametrize("moment", [NOW, LATER + datetime.timedelta(minutes=1)])
+def test_a_public_count_counts_what_public_returns(mixed_content, moment):
+    with time_machine.travel(moment, tick=False):
+        for model in [Document, Event, Person, Commemoration]:
+            assert model.objects.public_count() == model.objects.public().count(), model
+        # 2 people now, 3 once the later event is public: the draft event's person never.
+        assert Person.objects.public_count() == (2 if moment == NOW else 3)
+
+
 def test_the_rules_decided(mixed_content):
     with time_machine.travel(NOW, tick=False):
         names = set(Person.objects.public().values_list("name", flat=True))
