@@ -270,6 +270,16 @@ class Document(CleanText, TranslatedTexts, Publishable):
     def get_absolute_url(self):
         return reverse("archive:document", kwargs={"year": self.issued_on.year, "slug": self.slug})
 
+    @staticmethod
+    def address_writer():
+        """A function writing documents' addresses (``get_absolute_url``) from their dates and
+        slugs, for lists of thousands (a sitemap section, a harvest): one address is resolved,
+        the others written after it, since the year and the slug are the only parts that
+        differ (a slug is letters, digits and hyphens, safe as it is)."""
+        address = reverse("archive:document", kwargs={"year": 1000, "slug": "slug"})
+        before, after = address.split("/1000/slug/")
+        return lambda issued_on, slug: f"{before}/{issued_on.year:04d}/{slug}/{after}"
+
     def get_text_url(self):
         return reverse(
             "archive:document-text", kwargs={"year": self.issued_on.year, "slug": self.slug}

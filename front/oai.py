@@ -84,11 +84,7 @@ def document_for(identifier: str):
     if year is None or not slug:
         return None
     for documents, deleted in [(Document.objects.public(), False), (withdrawn_documents(), True)]:
-        document = (
-            with_record_parts(documents.defer(*RECORD_DEFERRED))
-            .filter(issued_on__year=year, slug=slug)
-            .first()
-        )
+        document = with_record_parts(documents).filter(issued_on__year=year, slug=slug).first()
         if document is not None:
             document.deleted = deleted
             return document
@@ -126,16 +122,21 @@ def parse_datestamp(value: str, *, end: bool) -> tuple[datetime.datetime, str]:
     raise OAIError("badArgument", "A date is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
 
 
-# What a record needs of its documents: not their text, which can be long, nor the editors'
-# fields; and of their events, only the public ones, as plain lists (a related manager per
-# document costs more than the rest of its record).
-RECORD_DEFERRED = ["body", "editorial_notes", "provenance"]
+# What a record needs of its documents and their issuers, and nothing else (a hundred records
+# a page: not the text, which can be long, nor what would only be read and converted); of their
+# events, only the public ones, as plain lists (a related manager per document costs more than
+# the rest of its record).
+RECORD_FIELDS = [
+    *["title", "slug", "kind", "language", "issued_on", "summary", "issuer__name"],
+    *["updated_at", "published_at", "withdrawn_at"],  # the record's datestamp
+]
 
 
 def with_record_parts(documents):
     public_events = Event.objects.public().only("id", "slug", "name")
+    documents = documents.select_related("issuer").only(*RECORD_FIELDS)
     # Whether it has a scan, whose IIIF manifest its record names (in the same query).
-    return iiif.with_scan_flag(documents.select_related("issuer")).prefetch_related(
+    return iiif.with_scan_flag(documents).prefetch_related(
         Prefetch("events", queryset=public_events, to_attr="public_events")
     )
 
@@ -250,7 +251,15 @@ def kind_labels() -> dict[str, str]:
         return {value: str(label) for value, label in Document.Kind.choices}
 
 
-def _record(parent, document, request, tags):
+def document_addresses(request):
+    """Each document's absolute address, for a page of records: written after one resolved
+    (``Document.address_writer``), not resolved for each."""
+    site = request.build_absolute_uri("/").removesuffix("/")
+    path = Document.address_writer()
+    return lambda document: site + path(document.issued_on, document.slug)
+
+
+def _record(parent, document, request, tags, address):
     record = _element(parent, f"{{{OAI}}}record")
     _header(record, document)
     if getattr(document, "deleted", False):
@@ -270,7 +279,7 @@ def _record(parent, document, request, tags):
         ("type", kind_labels().get(document.kind, document.kind)),
         ("format", "text/plain"),
         ("language", document.language),
-        ("identifier", request.build_absolute_uri(document.get_absolute_url())),
+        ("identifier", address(document)),
         # The scan of the original, as a IIIF manifest (a related resource, not the text).
         ("relation", document.has_scan and request.build_absolute_uri(iiif.manifest_url(document))),
         ("description", document.summary),
@@ -355,7 +364,7 @@ def _page(public, deleted, after) -> tuple[list, bool]:
             documents = documents.filter(
                 Q(changed_at__gt=changed_at) | Q(changed_at=changed_at, pk__gt=pk)
             )
-        records = list(with_record_parts(documents.defer(*RECORD_DEFERRED))[: size + 1])
+        records = list(with_record_parts(documents)[: size + 1])
         for document in records:
             document.deleted = is_deleted
         parts.append(records)
@@ -393,10 +402,11 @@ def _list(verb, root, arguments, request):
     if token is not None and not page:
         raise OAIError("badResumptionToken", "The resumption token points past the end.")
     tags = _tag_names(page) if verb == "ListRecords" else {}
+    address = document_addresses(request)
     container = _element(root, f"{{{OAI}}}{verb}")
     for document in page:
         if verb == "ListRecords":
-            _record(container, document, request, tags)
+            _record(container, document, request, tags, address)
         else:
             _header(container, document)
     following = offset + len(page)
@@ -488,7 +498,8 @@ def _respond(verb, root, arguments, request):
         document = document_for(arguments["identifier"])
         if document is None:
             raise OAIError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
-        _record(_element(root, f"{{{OAI}}}GetRecord"), document, request, _tag_names([document]))
+        record = _element(root, f"{{{OAI}}}GetRecord")
+        _record(record, document, request, _tag_names([document]), document_addresses(request))
     else:
         _list(verb, root, arguments, request)
 
