@@ -244,10 +244,15 @@ class Document(CleanText, TranslatedTexts, Publishable):
                 condition=models.Q(translation_of__isnull=False),
                 name="archive_doc_translations_idx",
             ),
-            # The kinds and languages the archive's filters offer, read from an index alone.
+            # Whether any public document is of a kind, or in a language (the archive's filters
+            # offer only those): one seek each, where a DISTINCT would read a whole index.
             models.Index(
-                fields=["status", "kind", "language", "published_at"],
-                name="archive_doc_facets_idx",
+                fields=["status", "kind", "published_at"],
+                name="archive_doc_kind_idx",
+            ),
+            models.Index(
+                fields=["status", "language", "published_at"],
+                name="archive_doc_language_idx",
             ),
             # Withdrawn documents (OAI-PMH's deleted records, tombstones): a few among many.
             models.Index(

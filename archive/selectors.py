@@ -48,8 +48,9 @@ def present_years_kinds_and_languages(documents) -> dict:
     asked = {f"kind_{kind}": documents.filter(kind=kind) for kind in Document.Kind.values}
     asked |= {f"language_{code}": documents.filter(language=code) for code in Language.values}
     exists = {name: Exists(subquery) for name, subquery in asked.items()}
-    # Asked of the first document found; None if none is.
-    answers = documents.annotate(**exists).values(*exists).first() or {}
+    # Asked of any one document (unordered: ordering would sort them all first); none if
+    # there is none.
+    answers = next(iter(documents.annotate(**exists).values(*exists)[:1]), {})
     return {
         "years": present_years(documents),
         "kinds": {kind for kind in Document.Kind.values if answers.get(f"kind_{kind}")},
