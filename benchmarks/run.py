@@ -304,6 +304,18 @@ def build(sizes: dict[str, int], *, name_variants: bool = True) -> dict:
 # Measuring pages in process ------------------------------------------------------------------
 
 
+def cpu_reference_ms() -> float:
+    """The same pure-Python work, timed (median of five): how fast the machine is while the
+    pages are measured. A virtual machine's speed can drift by half between runs, and every
+    budget is in milliseconds: read the figures beside it."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(number * number for number in range(1_000_000))
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -855,8 +867,10 @@ def main():
             "build_seconds": round(time.perf_counter() - started, 1),
             **built,
             "budgets_ms": BUDGETS_MS,
+            "cpu_reference_ms": {"before_pages": cpu_reference_ms()},
             "pages": measure_pages(arguments.repeat, arguments.cold),
         }
+        report["cpu_reference_ms"]["after_pages"] = cpu_reference_ms()
         report["register_import"] = measure_register_import(sizes["people"], var_dir)
         connection.close()
         if not arguments.pages_only:

@@ -32,6 +32,7 @@ def test_the_benchmark_prints_a_complete_report():
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["sizes"]["documents"] == 150  # two pages of OAI records
+    assert all(ms > 0 for ms in report["cpu_reference_ms"].values())
     for page in [
         "home",
         "archive",
